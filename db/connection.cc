@@ -1,0 +1,44 @@
+#include "db/connection.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace signet::db {
+namespace {
+
+// libpq's messages end in a newline and sometimes span lines; one log line
+// per event needs them flattened.
+std::string OneLine(absl::string_view message) {
+  std::string line(absl::StripAsciiWhitespace(message));
+  for (char& c : line) {
+    if (c == '\n') c = ' ';
+  }
+  return line;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect(
+    const std::string& conninfo) {
+  try {
+    return std::make_unique<pqxx::connection>(conninfo);
+  } catch (const pqxx::broken_connection& e) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to the store: ", OneLine(e.what())));
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad database connection string: ", OneLine(e.what())));
+  }
+}
+
+absl::Status StatusFromException(const std::exception& e,
+                                 absl::string_view what) {
+  std::string message = absl::StrCat(what, ": ", OneLine(e.what()));
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+}  // namespace signet::db
