@@ -1,17 +1,19 @@
 #include "db/connection.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
+#include "absl/strings/str_split.h"
 
 namespace signet::db {
 namespace {
 
-// libpq's messages end in a newline and sometimes span lines; one log line
-// per event needs them flattened.
+// libpq's messages end in a newline and sometimes span lines with tabs; one
+// log line per event needs them flattened.
 std::string OneLine(absl::string_view message) {
-  std::string line(absl::StripAsciiWhitespace(message));
-  for (char& c : line) {
-    if (c == '\n') c = ' ';
+  std::string line;
+  for (absl::string_view word :
+       absl::StrSplit(message, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    if (!line.empty()) line += ' ';
+    absl::StrAppend(&line, word);
   }
   return line;
 }

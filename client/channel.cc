@@ -1,0 +1,58 @@
+#include "client/channel.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "grpcpp/security/credentials.h"
+
+namespace signet::client {
+namespace {
+
+absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read --tls_ca=", path, ": ", strerror(errno)));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+TransportCredentialsFor(const std::string& target,
+                        const ChannelOptions& options) {
+  if (absl::StartsWith(target, "unix:")) {
+    return grpc::experimental::LocalCredentials(UDS);
+  }
+  grpc::SslCredentialsOptions tls;
+  if (!options.tls_ca_path.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(tls.pem_root_certs,
+                            ReadCaFile(options.tls_ca_path));
+  }
+  return grpc::SslCredentials(tls);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
+    const std::string& target, const ChannelOptions& options,
+    std::shared_ptr<grpc::CallCredentials> call_credentials) {
+  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> transport,
+                          TransportCredentialsFor(target, options));
+  if (call_credentials != nullptr) {
+    transport = grpc::CompositeChannelCredentials(transport, call_credentials);
+  }
+  grpc::ChannelArguments arguments;
+  if (!options.tls_server_name.empty()) {
+    arguments.SetSslTargetNameOverride(options.tls_server_name);
+  }
+  return grpc::CreateCustomChannel(target, transport, arguments);
+}
+
+}  // namespace signet::client

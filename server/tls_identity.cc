@@ -1,0 +1,96 @@
+#include "server/tls_identity.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace signet::server {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct X509Free {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+absl::StatusOr<std::string> ReadFile(absl::string_view flag,
+                                     const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " is required for a TLS listen address"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot read ", flag, "=", path, ": ", strerror(errno)));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// Drains OpenSSL's error queue into one reason, so that no stale error is
+// left for the next caller.
+std::string OpenSslReason() {
+  std::string reason;
+  while (unsigned long code = ERR_get_error()) {
+    char text[256];
+    ERR_error_string_n(code, text, sizeof(text));
+    if (reason.empty()) reason = text;
+  }
+  return reason.empty() ? "no PEM data" : reason;
+}
+
+std::unique_ptr<BIO, BioFree> MemoryBio(const std::string& data) {
+  return std::unique_ptr<BIO, BioFree>(
+      BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+}
+
+}  // namespace
+
+absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
+                                            const std::string& key_path) {
+  TlsIdentity identity;
+  SIGNET_ASSIGN_OR_RETURN(identity.certificate_chain,
+                          ReadFile("--tls_cert", certificate_path));
+  SIGNET_ASSIGN_OR_RETURN(identity.private_key,
+                          ReadFile("--tls_key", key_path));
+
+  std::unique_ptr<X509, X509Free> certificate(PEM_read_bio_X509(
+      MemoryBio(identity.certificate_chain).get(), nullptr, nullptr, nullptr));
+  if (certificate == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls_cert=", certificate_path,
+                     " is not a PEM certificate: ", OpenSslReason()));
+  }
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PrivateKey(
+      MemoryBio(identity.private_key).get(), nullptr, nullptr, nullptr));
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls_key=", key_path,
+                     " is not an unencrypted PEM private key: ",
+                     OpenSslReason()));
+  }
+  if (X509_check_private_key(certificate.get(), key.get()) != 1) {
+    OpenSslReason();
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls_key=", key_path, " does not belong to --tls_cert=",
+                     certificate_path));
+  }
+  return identity;
+}
+
+}  // namespace signet::server
