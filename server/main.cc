@@ -178,6 +178,10 @@ int Serve() {
 }
 
 void BlockStopSignals() {
+  // A shell starts background jobs with SIGINT ignored; restore the default
+  // so that sigwait() sees it.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
