@@ -21,6 +21,34 @@ constexpr int kMaxRsaBits = 4096;
 constexpr size_t kEd25519KeySize = 32;
 constexpr char kRsaExponent65537[] = "\x01\x00\x01";
 
+// Whether `value` mod `prime` lies in the multiplicative subgroup that
+// 65537 generates mod `prime`.
+bool InSubgroupOf65537(uint32_t residue, uint32_t prime) {
+  uint32_t generator = 65537 % prime;
+  uint32_t power = 1;
+  do {
+    if (power == residue) return true;
+    power = static_cast<uint32_t>(uint64_t{power} * generator % prime);
+  } while (power != 1);
+  return false;
+}
+
+// The fingerprint of CVE-2017-15361 (ROCA): a modulus made from Infineon
+// RSALib's primes is, modulo every small prime, a power of 65537. A random
+// modulus passes this test for all these primes with negligible odds.
+bool HasRocaFingerprint(const std::string& modulus) {
+  static constexpr uint32_t kPrimes[] = {
+      3,   5,   7,   11,  13,  17,  19,  23,  29,  31,  37,  41,  43,
+      47,  53,  59,  61,  67,  71,  73,  79,  83,  89,  97,  101, 103,
+      107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167};
+  for (uint32_t prime : kPrimes) {
+    uint32_t residue = 0;
+    for (unsigned char byte : modulus) residue = (residue * 256 + byte) % prime;
+    if (!InSubgroupOf65537(residue, prime)) return false;
+  }
+  return true;
+}
+
 absl::Status CheckRsaPolicy(EVP_PKEY* key) {
   int bits = EVP_PKEY_bits(key);
   if (bits < kMinRsaBits || bits > kMaxRsaBits) {
@@ -32,6 +60,10 @@ absl::Status CheckRsaPolicy(EVP_PKEY* key) {
   if (parameters.exponent != absl::string_view(kRsaExponent65537, 3)) {
     return absl::InvalidArgumentError(
         "RSA key's public exponent is not 65537, the only one signet accepts");
+  }
+  if (HasRocaFingerprint(parameters.modulus)) {
+    return absl::InvalidArgumentError(
+        "RSA key has the ROCA weakness (CVE-2017-15361): generate a new key");
   }
   return absl::OkStatus();
 }
