@@ -21,7 +21,24 @@ absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
   }
   std::stringstream contents;
   contents << in.rdbuf();
+  if (!absl::StrContains(contents.str(), "-----BEGIN CERTIFICATE-----")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls_ca=", path, " holds no PEM certificate"));
+  }
   return contents.str();
+}
+
+// gRPC accepts "host" and then fails later with "connection refused" on
+// port 0; say what is missing instead.
+absl::Status CheckTarget(const std::string& target) {
+  if (absl::StartsWith(target, "unix:")) return absl::OkStatus();
+  size_t colon = target.rfind(':');
+  if (colon == std::string::npos || colon + 1 == target.size() ||
+      target.back() == ']') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target ", target, " has no port: use host:port or unix:/path"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -29,6 +46,7 @@ absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
 TransportCredentialsFor(const std::string& target,
                         const ChannelOptions& options) {
+  SIGNET_RETURN_IF_ERROR(CheckTarget(target));
   if (absl::StartsWith(target, "unix:")) {
     return grpc::experimental::LocalCredentials(UDS);
   }

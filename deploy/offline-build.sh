@@ -18,19 +18,19 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 output_base=$(mktemp -d /tmp/signet-offline-build.XXXXXX)
 
-cleanup() {
-  unshare -n bash -c 'ip link set lo up && bazel --output_base="$1" shutdown' \
-    _ "$output_base" >/dev/null 2>&1 || true
-  rm -rf "$output_base"
-}
-trap cleanup EXIT
+trap 'rm -rf "$output_base"' EXIT
 
 echo "offline-build: building ${targets[*]} with no network"
 # Bazel's client reaches its server over loopback, which a new network
 # namespace has down.
+# The server is shut down from inside the namespace too: outside it, the
+# client could not reach it.
 if unshare -n bash -c '
     ip link set lo up &&
-    bazel --output_base="$1" build --noshow_progress --symlink_prefix=/ "${@:2}"' \
+    bazel --output_base="$1" build --noshow_progress --symlink_prefix=/ "${@:2}"
+    status=$?
+    bazel --output_base="$1" shutdown
+    exit $status' \
     _ "$output_base" "${targets[@]}"; then
   echo "offline-build: passed"
 else

@@ -14,10 +14,14 @@ tls_port=7443
 while [[ $# -gt 0 ]]; do
   case $1 in
     --no-install) install=0; shift ;;
-    --tls-port) tls_port=${2:?--tls-port needs a port}; shift 2 ;;
+    --tls-port) tls_port=${2:-}; shift $(($# > 1 ? 2 : 1)) ;;
     *) echo "run-local: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+if [[ ! $tls_port =~ ^[0-9]+$ ]] || ((tls_port < 1 || tls_port > 65535)); then
+  echo "run-local: --tls-port needs a port from 1 to 65535" >&2
+  exit 2
+fi
 
 step() { echo "run-local: $*"; }
 
@@ -58,7 +62,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 
 socket=unix:$run_dir/signetd.sock
 tls=127.0.0.1:$tls_port
-"$signetd" --listen="$socket,$tls" --database="$database" \
+# setpriv's death signal stops signetd even if this script is killed.
+setpriv --pdeathsig TERM -- \
+  "$signetd" --listen="$socket,$tls" --database="$database" \
   --tls_cert="$run_dir/tls_cert.pem" --tls_key="$run_dir/tls_key.pem" &
 signetd_pid=$!
 

@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Installs what signet needs, builds it, and runs the whole test suite:
-# every Bazel test target, then a build inside an offline network namespace
-# that proves the build downloads nothing. Ends with one line
-#   N passed, N failed[, N skipped]
-# counting one per test target (and one for the offline build), and exits
-# non-zero when anything failed.
+#   1. every Bazel test target (bazel test //...);
+#   2. the token core's tests again against BoringSSL (--config=boringssl);
+#   3. each fuzz target for a bounded time from its seed corpus;
+#   4. a build inside an offline network namespace, proving the build
+#      downloads nothing.
+# Ends with one line "N passed, N failed[, N skipped]" counting one per test
+# target of stages 1 and 2 and one per fuzz target and offline build, and
+# exits non-zero when anything failed.
 #
-#   deploy/test.sh [--no-install] [--skip-offline-build] [BAZEL_TEST_FLAG...]
+#   deploy/test.sh [--no-install] [--quick] [BAZEL_TEST_FLAG...]
+#
+# --quick runs stage 1 only. Other arguments go to `bazel test`.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
 
 install=1
-offline_build=1
+quick=0
 bazel_flags=()
 for arg in "$@"; do
   case $arg in
     --no-install) install=0 ;;
-    --skip-offline-build) offline_build=0 ;;
+    --quick) quick=1 ;;
     *) bazel_flags+=("$arg") ;;
   esac
 done
@@ -26,32 +31,50 @@ if [[ $install -eq 1 ]]; then
   deploy/install-deps.sh || exit 1
 fi
 
+passed=0
+failed=0
+skipped=0
 log=$(mktemp /tmp/signet-test-log.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
-bazel test --keep_going "${bazel_flags[@]}" //... 2>&1 | tee "$log"
-bazel_status=${PIPESTATUS[0]}
-
-# Bazel's summary names each test target with its outcome, for example
+# Runs `bazel test` and adds its per-target outcomes to the counts. Bazel's
+# summary names each test target with its outcome, for example
 #   //db:migrator_test        PASSED in 1.0s
 #   //tests:signetd_test      (cached) FAILED in 3 out of 3 in 9.1s
-read -r passed failed skipped < <(awk '
-  /^\/\/[^ ]+ +(\(cached\) )?PASSED/ { passed++ }
-  /^\/\/[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|FLAKY|INCOMPLETE|NO STATUS)/ { failed++ }
-  /^\/\/[^ ]+ +(\(cached\) )?SKIPPED/ { skipped++ }
-  END { print passed + 0, failed + 0, skipped + 0 }' "$log")
+bazel_stage() {
+  bazel test --keep_going "${bazel_flags[@]}" "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  local p f s
+  read -r p f s < <(awk '
+    /^\/\/[^ ]+ +(\(cached\) )?PASSED/ { p++ }
+    /^\/\/[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|FLAKY|INCOMPLETE|NO STATUS)/ { f++ }
+    /^\/\/[^ ]+ +(\(cached\) )?SKIPPED/ { s++ }
+    END { print p + 0, f + 0, s + 0 }' "$log")
+  # A build that failed before any test ran still counts as a failure.
+  if [[ $status -ne 0 && $f -eq 0 ]]; then
+    f=1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  skipped=$((skipped + s))
+}
 
-# A build that failed before running any test still counts as a failure.
-if [[ $bazel_status -ne 0 && $failed -eq 0 ]]; then
-  failed=1
-fi
-
-if [[ $offline_build -eq 1 ]]; then
-  if deploy/offline-build.sh; then
+# Runs one command that is one check.
+check_stage() {
+  if "$@"; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
   fi
+}
+
+bazel_stage //...
+if [[ $quick -eq 0 ]]; then
+  bazel_stage --config=boringssl //jwt/...
+  for target in token_verifier_fuzzer key_import_fuzzer; do
+    check_stage deploy/fuzz.sh "${SIGNET_FUZZ_SECONDS:-60}" "$target"
+  done
+  check_stage deploy/offline-build.sh
 fi
 
 summary="$passed passed, $failed failed"

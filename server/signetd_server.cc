@@ -1,5 +1,13 @@
 #include "server/signetd_server.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -30,6 +38,46 @@ std::string BoundAddress(const ListenAddress& address, int port) {
   return absl::StrCat(host, ":", port);
 }
 
+// Whether a server accepts connections on the unix socket at `path`.
+bool SomeoneListensOn(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un address = {};
+  address.sun_family = AF_UNIX;
+  strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address),
+                           sizeof(address)) == 0;
+  close(fd);
+  return connected;
+}
+
+// gRPC removes whatever socket file is at a unix address before binding, so
+// a second signetd would silently take the socket of a running one. This
+// refuses that, and names a missing directory, which gRPC reports only as a
+// failure to bind.
+absl::Status CheckUnixAddressIsFree(const ListenAddress& address) {
+  std::string path = address.address.substr(std::strlen("unix:"));
+  std::string directory = path.substr(0, path.rfind('/'));
+  struct stat info;
+  if (!directory.empty() && stat(directory.c_str(), &info) != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", address.address, ": directory ", directory, ": ",
+        strerror(errno)));
+  }
+  if (lstat(path.c_str(), &info) != 0) return absl::OkStatus();
+  if (!S_ISSOCK(info.st_mode)) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", address.address, ": ", path,
+        " exists and is not a socket"));
+  }
+  if (SomeoneListensOn(path)) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", address.address,
+        ": another server is listening there"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SignetdServer>> SignetdServer::Start(
@@ -48,18 +96,27 @@ absl::StatusOr<std::unique_ptr<SignetdServer>> SignetdServer::Start(
       return absl::InvalidArgumentError(absl::StrCat(
           "--listen=", address.address, " needs --tls_cert and --tls_key"));
     }
+    if (address.transport == ListenAddress::Transport::kLocal) {
+      absl::Status free = CheckUnixAddressIsFree(address);
+      if (!free.ok()) return free;
+    }
     builder.AddListeningPort(address.address,
                              CredentialsFor(address, options.tls), &ports[i]);
   }
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) {
+    // gRPC binds all addresses or none, and does not say which one failed.
+    std::vector<std::string> addresses;
+    for (const ListenAddress& address : options.listen) {
+      addresses.push_back(address.address);
+    }
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", absl::StrJoin(addresses, ", "),
+        ": an address is in use, not on this host, or not permitted"));
+  }
   std::vector<std::string> bound;
   for (size_t i = 0; i < options.listen.size(); ++i) {
-    if (server == nullptr || ports[i] == 0) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot listen on ", options.listen[i].address,
-          ": the address is in use, not local, or not permitted"));
-    }
     bound.push_back(BoundAddress(options.listen[i], ports[i]));
   }
   return std::unique_ptr<SignetdServer>(

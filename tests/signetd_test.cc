@@ -312,7 +312,9 @@ TEST_P(SignetdBadStartTest, ExitsNonZeroWithOneClearLine) {
   CommandResult result = Signetd(args);
 
   EXPECT_EQ(result.exit_code, bad.exit_code) << result.output;
-  EXPECT_TRUE(absl::StrContains(result.output, bad.message)) << result.output;
+  EXPECT_TRUE(absl::StrContains(
+      result.output, absl::StrReplaceAll(bad.message, {{"$DIR", directory_}})))
+      << result.output;
   EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1)
       << result.output;
 }
@@ -354,6 +356,9 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--listen=unix:$DIR/s",
                   "--database=host=$DIR/nowhere dbname=signet"},
                  "cannot connect to the store", 1},
+        BadStart{"SocketDirectoryMissing",
+                 {"--listen=unix:$DIR/missing/s", "--database=$DATABASE"},
+                 "directory $DIR/missing", 1},
         BadStart{"UnknownCommand", {"--database=$DATABASE", "serve-all"},
                  "unknown command 'serve-all'", 2}),
     [](const ::testing::TestParamInfo<BadStart>& info) {
@@ -375,6 +380,37 @@ TEST_F(SignetdTest, AddressInUseIsRefused) {
   EXPECT_TRUE(absl::StrContains(
       second.output, absl::StrCat("cannot listen on ", tls_address_)))
       << second.output;
+}
+
+TEST_F(SignetdTest, SocketOfARunningServerIsNotTakenOver) {
+  Migrate();
+  auto first = StartSignetd();
+  ASSERT_NE(first, nullptr);
+
+  CommandResult second =
+      Signetd({absl::StrCat("--listen=", socket_),
+               absl::StrCat("--database=", database_)});
+
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_TRUE(absl::StrContains(second.output,
+                                "another server is listening there"))
+      << second.output;
+  HealthCheckResponse response;
+  EXPECT_TRUE(CheckHealth(Channel(socket_), &response).ok());
+}
+
+TEST_F(SignetdTest, StaleSocketFileIsReplaced) {
+  Migrate();
+  auto first = StartSignetd();
+  ASSERT_NE(first, nullptr);
+  first->Signal(SIGKILL);  // leaves its socket file behind
+  ASSERT_TRUE(first->Wait(absl::Seconds(10)).ok());
+
+  auto second = StartSignetd();
+
+  ASSERT_NE(second, nullptr);
+  HealthCheckResponse response;
+  EXPECT_TRUE(CheckHealth(Channel(socket_), &response).ok());
 }
 
 TEST_F(SignetdTest, UnmigratedDatabaseIsRefusedWithWhatToRun) {

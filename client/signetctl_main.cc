@@ -4,7 +4,8 @@
 //
 // The exit code follows the gRPC status of the call: 0 for OK, otherwise
 // the status code's number (5 NOT_FOUND, 7 PERMISSION_DENIED,
-// 14 UNAVAILABLE, 16 UNAUTHENTICATED, ...); 2 for bad flags or arguments.
+// 14 UNAVAILABLE, 16 UNAUTHENTICATED, ...); 2 for bad arguments. Flags the
+// flag parser itself refuses (unknown, malformed) exit with 1.
 
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include "absl/time/time.h"
 #include "client/channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/support/log.h"
 
 ABSL_FLAG(std::string, target, "",
           "signetd's address: host:port (TLS) or unix:/path (local "
@@ -125,8 +127,13 @@ std::string UsageMessage() {
   return usage;
 }
 
+// signetctl reports each failure in one line of its own; gRPC's internal
+// log lines would repeat it in a form meant for gRPC's developers.
+void DropGrpcLogLine(gpr_log_func_args*) {}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(UsageMessage());
+  gpr_set_log_function(DropGrpcLogLine);
   std::vector<char*> parsed = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(parsed.begin() + 1, parsed.end());
   if (args.empty()) return Usage("no command");
