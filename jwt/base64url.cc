@@ -54,26 +54,35 @@ std::string Base64UrlEncode(absl::string_view data) {
 
 std::optional<std::string> Base64UrlDecode(absl::string_view text) {
   // A single leftover character carries only 6 bits: not a whole byte.
-  if (text.size() % 4 == 1) return std::nullopt;
+  size_t tail = text.size() % 4;
+  if (tail == 1) return std::nullopt;
 
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  uint32_t bits = 0;
-  int bit_count = 0;
-  for (char c : text) {
-    uint8_t value = kDecode[static_cast<uint8_t>(c)];
-    if (value == kInvalid) return std::nullopt;
-    bits = (bits << 6) | value;
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      out += static_cast<char>((bits >> bit_count) & 0xff);
-    }
+  // Sized once and filled by index: this runs on every token, twice.
+  std::string out(text.size() / 4 * 3 + (tail == 0 ? 0 : tail - 1), '\0');
+  const uint8_t* in = reinterpret_cast<const uint8_t*>(text.data());
+  char* write = out.data();
+  size_t whole = text.size() - tail;
+  for (size_t i = 0; i < whole; i += 4) {
+    uint32_t a = kDecode[in[i]], b = kDecode[in[i + 1]];
+    uint32_t c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];
+    if ((a | b | c | d) > 63) return std::nullopt;  // kInvalid is 0xff
+    uint32_t group = a << 18 | b << 12 | c << 6 | d;
+    *write++ = static_cast<char>(group >> 16);
+    *write++ = static_cast<char>(group >> 8);
+    *write++ = static_cast<char>(group);
   }
+  if (tail == 0) return out;
 
-  // The bits left over must be zero, or one byte string would have several
-  // spellings (and one signature several valid tokens).
-  if ((bits & ((1u << bit_count) - 1)) != 0) return std::nullopt;
+  uint32_t a = kDecode[in[whole]], b = kDecode[in[whole + 1]];
+  uint32_t c = tail == 3 ? kDecode[in[whole + 2]] : 0;
+  if ((a | b | c) > 63) return std::nullopt;
+  uint32_t group = a << 18 | b << 12 | c << 6;
+  // The bits no byte uses must be zero, or one byte string would have
+  // several spellings (and one signature several valid tokens).
+  uint32_t unused = tail == 2 ? (group & 0xffff) : (group & 0xff);
+  if (unused != 0) return std::nullopt;
+  *write++ = static_cast<char>(group >> 16);
+  if (tail == 3) *write++ = static_cast<char>(group >> 8);
   return out;
 }
 

@@ -197,7 +197,10 @@ PublicKey::PublicKey(std::shared_ptr<EVP_PKEY> key, Algorithm algorithm,
                      std::shared_ptr<const std::string> spki_der)
     : key_(std::move(key)),
       algorithm_(algorithm),
-      spki_der_(std::move(spki_der)) {}
+      spki_der_(std::move(spki_der)),
+      prepared_verify_(
+          internal::PrepareVerifyContext(algorithm_, key_.get()).release(),
+          EVP_MD_CTX_free) {}
 
 absl::StatusOr<PublicKey> PublicKey::FromEvpPkey(UniqueEvpPkey key) {
   if (key == nullptr) return absl::InvalidArgumentError("no key");
@@ -320,8 +323,8 @@ nlohmann::json PublicKey::ToJwk(absl::string_view key_id) const {
 
 bool PublicKey::Verify(absl::string_view data,
                        absl::string_view signature) const {
-  return internal::VerifySignatureWithFittingKey(algorithm_, key_.get(), data,
-                                                 signature);
+  return internal::VerifySignatureWithFittingKey(
+      algorithm_, key_.get(), prepared_verify_.get(), data, signature);
 }
 
 }  // namespace signet::jwt

@@ -70,6 +70,8 @@ class PublicKey {
   std::shared_ptr<EVP_PKEY> key_;
   Algorithm algorithm_;
   std::shared_ptr<const std::string> spki_der_;
+  // See internal::PrepareVerifyContext; null for EdDSA.
+  std::shared_ptr<const EVP_MD_CTX> prepared_verify_;
 };
 
 }  // namespace signet::jwt

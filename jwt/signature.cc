@@ -86,13 +86,18 @@ absl::StatusOr<std::string> DerToRawEcdsa(absl::string_view der) {
   return raw;
 }
 
-bool DigestVerify(Algorithm algorithm, EVP_PKEY* key, absl::string_view data,
+bool DigestVerify(Algorithm algorithm, EVP_PKEY* key,
+                  const EVP_MD_CTX* prepared, absl::string_view data,
                   absl::string_view signature) {
   UniqueEvpMdCtx context(EVP_MD_CTX_new());
-  bool valid =
+  bool ready =
       context != nullptr &&
-      EVP_DigestVerifyInit(context.get(), nullptr, DigestFor(algorithm),
-                           nullptr, key) == 1 &&
+      (prepared != nullptr
+           ? EVP_MD_CTX_copy_ex(context.get(), prepared) == 1
+           : EVP_DigestVerifyInit(context.get(), nullptr, DigestFor(algorithm),
+                                  nullptr, key) == 1);
+  bool valid =
+      ready &&
       EVP_DigestVerify(context.get(),
                        reinterpret_cast<const uint8_t*>(signature.data()),
                        signature.size(),
@@ -106,7 +111,20 @@ bool DigestVerify(Algorithm algorithm, EVP_PKEY* key, absl::string_view data,
 
 namespace internal {
 
+UniqueEvpMdCtx PrepareVerifyContext(Algorithm algorithm, EVP_PKEY* key) {
+  if (algorithm == Algorithm::kEdDsa) return nullptr;
+  UniqueEvpMdCtx context(EVP_MD_CTX_new());
+  if (context == nullptr ||
+      EVP_DigestVerifyInit(context.get(), nullptr, DigestFor(algorithm),
+                           nullptr, key) != 1) {
+    DrainOpenSslErrors();
+    return nullptr;
+  }
+  return context;
+}
+
 bool VerifySignatureWithFittingKey(Algorithm algorithm, EVP_PKEY* key,
+                                   const EVP_MD_CTX* prepared,
                                    absl::string_view data,
                                    absl::string_view signature) {
   switch (algorithm) {
@@ -114,7 +132,7 @@ bool VerifySignatureWithFittingKey(Algorithm algorithm, EVP_PKEY* key,
       if (signature.size() != static_cast<size_t>(EVP_PKEY_size(key))) {
         return false;
       }
-      return DigestVerify(algorithm, key, data, signature);
+      return DigestVerify(algorithm, key, prepared, data, signature);
     case Algorithm::kEs256: {
       if (signature.size() != kEs256SignatureSize) return false;
       const uint8_t* raw = reinterpret_cast<const uint8_t*>(signature.data());
@@ -123,11 +141,11 @@ bool VerifySignatureWithFittingKey(Algorithm algorithm, EVP_PKEY* key,
         return false;
       }
       std::string der = RawToDerEcdsa(signature);
-      return !der.empty() && DigestVerify(algorithm, key, data, der);
+      return !der.empty() && DigestVerify(algorithm, key, prepared, data, der);
     }
     case Algorithm::kEdDsa:
       if (signature.size() != kEd25519SignatureSize) return false;
-      return DigestVerify(algorithm, key, data, signature);
+      return DigestVerify(algorithm, key, prepared, data, signature);
   }
   return false;
 }
@@ -137,8 +155,8 @@ bool VerifySignatureWithFittingKey(Algorithm algorithm, EVP_PKEY* key,
 bool VerifySignature(Algorithm algorithm, EVP_PKEY* key, absl::string_view data,
                      absl::string_view signature) {
   if (key == nullptr || !KeyFits(algorithm, key)) return false;
-  return internal::VerifySignatureWithFittingKey(algorithm, key, data,
-                                                 signature);
+  return internal::VerifySignatureWithFittingKey(algorithm, key, nullptr,
+                                                 data, signature);
 }
 
 absl::StatusOr<std::string> Sign(Algorithm algorithm, EVP_PKEY* key,

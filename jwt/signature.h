@@ -30,9 +30,18 @@ absl::StatusOr<std::string> Sign(Algorithm algorithm, EVP_PKEY* key,
 
 namespace internal {
 
+// A verification context with the digest and `key` already bound, which
+// each verification copies instead of setting one up: that setup is about
+// 2.5 us of a 20 us RS256 verification. Null for EdDSA, whose one-shot
+// context cannot be copied. Copying from it does not change it, so one
+// prepared context serves many threads at once.
+UniqueEvpMdCtx PrepareVerifyContext(Algorithm algorithm, EVP_PKEY* key);
+
 // VerifySignature() for a key already known to fit `algorithm`, which saves
-// looking at the key's type on every call.
+// looking at the key's type on every call; `prepared` is the key's
+// PrepareVerifyContext(), or null.
 bool VerifySignatureWithFittingKey(Algorithm algorithm, EVP_PKEY* key,
+                                   const EVP_MD_CTX* prepared,
                                    absl::string_view data,
                                    absl::string_view signature);
 
