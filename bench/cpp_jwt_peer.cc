@@ -1,6 +1,5 @@
-#include "jwt/jwt.hpp"
-
 #include "bench/jwt_peers.h"
+#include "jwt/jwt.hpp"
 
 namespace signet::bench {
 

@@ -8,9 +8,10 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   for (const Run& run : runs) {
     std::string name = run.run_name.function_name;
     if (!run.run_name.args.empty()) name += "/" + run.run_name.args;
-    double nanoseconds = run.GetAdjustedCPUTime() *
-                         benchmark::GetTimeUnitMultiplier(benchmark::kNanosecond) /
-                         benchmark::GetTimeUnitMultiplier(run.time_unit);
+    double nanoseconds =
+        run.GetAdjustedCPUTime() *
+        benchmark::GetTimeUnitMultiplier(benchmark::kNanosecond) /
+        benchmark::GetTimeUnitMultiplier(run.time_unit);
     if (run.run_type == Run::RT_Aggregate) {
       if (run.aggregate_name != "median") continue;
       nanoseconds_[name] = nanoseconds;

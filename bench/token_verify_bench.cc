@@ -34,9 +34,8 @@ constexpr char kAudience[] = "https://svc.test/";
 // token twice in a row.
 constexpr int kTokens = 512;
 
-const jwt::Algorithm kAlgorithms[] = {jwt::Algorithm::kRs256,
-                                      jwt::Algorithm::kEs256,
-                                      jwt::Algorithm::kEdDsa};
+const jwt::Algorithm kAlgorithms[] = {
+    jwt::Algorithm::kRs256, jwt::Algorithm::kEs256, jwt::Algorithm::kEdDsa};
 
 // One algorithm's key, tokens, and what each verifier needs for them.
 struct Corpus {
@@ -52,11 +51,11 @@ struct Corpus {
 
 std::string DerEcdsa(const std::string& raw) {
   jwt::UniqueEcdsaSig sig(ECDSA_SIG_new());
-  ECDSA_SIG_set0(sig.get(),
-                 BN_bin2bn(reinterpret_cast<const uint8_t*>(raw.data()), 32,
-                           nullptr),
-                 BN_bin2bn(reinterpret_cast<const uint8_t*>(raw.data()) + 32,
-                           32, nullptr));
+  ECDSA_SIG_set0(
+      sig.get(),
+      BN_bin2bn(reinterpret_cast<const uint8_t*>(raw.data()), 32, nullptr),
+      BN_bin2bn(reinterpret_cast<const uint8_t*>(raw.data()) + 32, 32,
+                nullptr));
   uint8_t* der = nullptr;
   int length = i2d_ECDSA_SIG(sig.get(), &der);
   std::string out(reinterpret_cast<char*>(der), length);
@@ -75,9 +74,8 @@ Corpus MakeCorpus(jwt::Algorithm algorithm) {
     std::vector<std::string> parts = absl::StrSplit(token, '.');
     std::string signature = *jwt::Base64UrlDecode(parts[2]);
     corpus.signing_inputs.push_back(absl::StrCat(parts[0], ".", parts[1]));
-    corpus.evp_signatures.push_back(algorithm == jwt::Algorithm::kEs256
-                                        ? DerEcdsa(signature)
-                                        : signature);
+    corpus.evp_signatures.push_back(
+        algorithm == jwt::Algorithm::kEs256 ? DerEcdsa(signature) : signature);
     corpus.tokens.push_back(std::move(token));
   }
 
@@ -115,12 +113,12 @@ void BM_BareVerify(benchmark::State& state) {
     const std::string& signature = corpus.evp_signatures[i];
     jwt::UniqueEvpMdCtx context(EVP_MD_CTX_new());
     bool valid =
-        EVP_DigestVerifyInit(context.get(), nullptr, digest, nullptr, key) == 1 &&
-        EVP_DigestVerify(context.get(),
-                         reinterpret_cast<const uint8_t*>(signature.data()),
-                         signature.size(),
-                         reinterpret_cast<const uint8_t*>(data.data()),
-                         data.size()) == 1;
+        EVP_DigestVerifyInit(context.get(), nullptr, digest, nullptr, key) ==
+            1 &&
+        EVP_DigestVerify(
+            context.get(), reinterpret_cast<const uint8_t*>(signature.data()),
+            signature.size(), reinterpret_cast<const uint8_t*>(data.data()),
+            data.size()) == 1;
     if (!valid) state.SkipWithError("bare verification failed");
     i = (i + 1) % kTokens;
   }
@@ -169,8 +167,8 @@ void BM_PluginCachedToken(benchmark::State& state) {
   std::multimap<std::string, std::string> metadata;
   for (auto _ : state) {
     metadata.clear();
-    grpc::Status status = plugin.GetMetadata(
-        "https://svc.test:443/pkg.Service", "Method", *context, &metadata);
+    grpc::Status status = plugin.GetMetadata("https://svc.test:443/pkg.Service",
+                                             "Method", *context, &metadata);
     if (!status.ok()) state.SkipWithError("the plugin failed");
     benchmark::DoNotOptimize(metadata);
   }
@@ -197,7 +195,8 @@ int Main(int argc, char** argv) {
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
 
-  printf("\nRatios (CPU time per token; alg 0 = RS256, 1 = ES256, 2 = EdDSA)\n");
+  printf(
+      "\nRatios (CPU time per token; alg 0 = RS256, 1 = ES256, 2 = EdDSA)\n");
   bool all_met = true;
   const char* names[] = {"RS256", "ES256", "EdDSA"};
   for (int i = 0; i < 3; ++i) {
@@ -209,17 +208,18 @@ int Main(int argc, char** argv) {
   for (int i = 0; i < 2; ++i) {
     std::string arg = absl::StrCat("alg:", i);
     reporter.PrintRatio(absl::StrCat("libjwt / signet, ", names[i]),
-                        "BM_LibjwtVerify/" + arg, "BM_SignetVerify/" + arg,
-                        1.0, false);
+                        "BM_LibjwtVerify/" + arg, "BM_SignetVerify/" + arg, 1.0,
+                        false);
     reporter.PrintRatio(absl::StrCat("cpp-jwt / signet, ", names[i]),
-                        "BM_CppJwtVerify/" + arg, "BM_SignetVerify/" + arg,
-                        1.0, false);
+                        "BM_CppJwtVerify/" + arg, "BM_SignetVerify/" + arg, 1.0,
+                        false);
   }
   all_met &= reporter.PrintRatio("plugin, cached token / signet RS256 verify",
                                  "BM_PluginCachedToken",
                                  "BM_SignetVerify/alg:0", 0.05, true);
-  printf("(Debian's Google Benchmark reports itself as a debug build; the "
-         "code measured is built with -c opt.)\n");
+  printf(
+      "(Debian's Google Benchmark reports itself as a debug build; the "
+      "code measured is built with -c opt.)\n");
   return all_met ? 0 : 1;
 }
 

@@ -14,7 +14,8 @@ std::string AudienceForServiceUrl(absl::string_view service_url) {
   return absl::StrCat("https://", authority, "/");
 }
 
-absl::Status CheckCallCredentialsOptions(const CallCredentialsOptions& options) {
+absl::Status CheckCallCredentialsOptions(
+    const CallCredentialsOptions& options) {
   if (options.token_lifetime < absl::Seconds(1) ||
       options.token_lifetime > jwt::kMaxLifetime) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -73,25 +74,24 @@ grpc::Status TokenPlugin::GetMetadata(
     grpc::string_ref service_url, grpc::string_ref /*method_name*/,
     const grpc::AuthContext& /*channel_auth_context*/,
     std::multimap<std::string, std::string>* metadata) {
-  std::string audience =
-      options_.audience.empty()
-          ? AudienceForServiceUrl(
-                absl::string_view(service_url.data(), service_url.size()))
-          : options_.audience;
+  std::string audience = options_.audience.empty()
+                             ? AudienceForServiceUrl(absl::string_view(
+                                   service_url.data(), service_url.size()))
+                             : options_.audience;
 
   absl::StatusOr<std::string> token = TokenFor(audience);
   if (!token.ok()) {
-    return grpc::Status(
-        grpc::StatusCode::UNAUTHENTICATED,
-        absl::StrCat("signet: cannot sign a token for ", audience, ": ",
-                     token.status().message()));
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        absl::StrCat("signet: cannot sign a token for ",
+                                     audience, ": ", token.status().message()));
   }
   metadata->emplace("authorization", absl::StrCat("Bearer ", *token));
   return grpc::Status::OK;
 }
 
-absl::StatusOr<std::shared_ptr<grpc::CallCredentials>> CallCredentialsFromKeyFile(
-    const jwt::KeyFile& key_file, CallCredentialsOptions options) {
+absl::StatusOr<std::shared_ptr<grpc::CallCredentials>>
+CallCredentialsFromKeyFile(const jwt::KeyFile& key_file,
+                           CallCredentialsOptions options) {
   SIGNET_RETURN_IF_ERROR(CheckCallCredentialsOptions(options));
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<jwt::Signer> signer,
                           jwt::SignerFromKeyFile(key_file, options.clock));
@@ -99,8 +99,9 @@ absl::StatusOr<std::shared_ptr<grpc::CallCredentials>> CallCredentialsFromKeyFil
       std::make_unique<TokenPlugin>(std::move(signer), std::move(options)));
 }
 
-absl::StatusOr<std::shared_ptr<grpc::CallCredentials>> CallCredentialsFromKeyFile(
-    const std::string& path, CallCredentialsOptions options) {
+absl::StatusOr<std::shared_ptr<grpc::CallCredentials>>
+CallCredentialsFromKeyFile(const std::string& path,
+                           CallCredentialsOptions options) {
   SIGNET_ASSIGN_OR_RETURN(jwt::KeyFile key_file, jwt::ReadKeyFile(path));
   return CallCredentialsFromKeyFile(key_file, std::move(options));
 }

@@ -80,10 +80,12 @@ class TokenPlugin : public grpc::MetadataCredentialsPlugin {
 // names what is wrong with the file or the options. Call credentials are
 // sent only over TLS or local channel credentials: compose them with those
 // (see CreateChannel in channel.h).
-absl::StatusOr<std::shared_ptr<grpc::CallCredentials>> CallCredentialsFromKeyFile(
-    const std::string& path, CallCredentialsOptions options = {});
-absl::StatusOr<std::shared_ptr<grpc::CallCredentials>> CallCredentialsFromKeyFile(
-    const jwt::KeyFile& key_file, CallCredentialsOptions options = {});
+absl::StatusOr<std::shared_ptr<grpc::CallCredentials>>
+CallCredentialsFromKeyFile(const std::string& path,
+                           CallCredentialsOptions options = {});
+absl::StatusOr<std::shared_ptr<grpc::CallCredentials>>
+CallCredentialsFromKeyFile(const jwt::KeyFile& key_file,
+                           CallCredentialsOptions options = {});
 
 // Checks the options: lifetime within 1 s to jwt::kMaxLifetime, a margin
 // shorter than the lifetime, room for at least one token.

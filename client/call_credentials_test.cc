@@ -31,9 +31,10 @@ class RecordingHealth final : public Health::Service {
                      HealthCheckResponse* response) override {
     auto found = context->client_metadata().find("authorization");
     absl::MutexLock lock(&mutex_);
-    seen_.push_back(found == context->client_metadata().end()
-                        ? ""
-                        : std::string(found->second.data(), found->second.size()));
+    seen_.push_back(
+        found == context->client_metadata().end()
+            ? ""
+            : std::string(found->second.data(), found->second.size()));
     response->set_status(HealthCheckResponse::SERVING);
     return grpc::Status::OK;
   }
@@ -63,8 +64,8 @@ class CallCredentialsTest : public ::testing::Test {
     socket_ = absl::StrCat("unix:", directory_, "/server.sock");
 
     grpc::SslServerCredentialsOptions tls;
-    tls.pem_key_cert_pairs.push_back(
-        {ReadFile(certificate_.key_path), ReadFile(certificate_.certificate_path)});
+    tls.pem_key_cert_pairs.push_back({ReadFile(certificate_.key_path),
+                                      ReadFile(certificate_.certificate_path)});
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls),
                              &tls_port_);
@@ -75,8 +76,8 @@ class CallCredentialsTest : public ::testing::Test {
     ASSERT_NE(server_, nullptr);
 
     key_ = *jwt::PrivateKey::Generate(jwt::Algorithm::kEs256);
-    key_file_ = jwt::KeyFile{"signet-test", kKeyId,        key_->ToPkcs8Pem(),
-                             kAccount,      "4242",        "https://signet.test/"};
+    key_file_ = jwt::KeyFile{"signet-test", kKeyId, key_->ToPkcs8Pem(),
+                             kAccount,      "4242", "https://signet.test/"};
   }
 
   void TearDown() override {
@@ -114,7 +115,9 @@ class CallCredentialsTest : public ::testing::Test {
 
   // The certificate names localhost, so the channel's authority, and with
   // it the audience, is "localhost:<port>".
-  std::string tls_target() const { return absl::StrCat("localhost:", tls_port_); }
+  std::string tls_target() const {
+    return absl::StrCat("localhost:", tls_port_);
+  }
 
   FakeClock clock_{absl::Now()};
   std::string directory_;
@@ -134,7 +137,8 @@ TEST(AudienceForServiceUrl, IsTheAuthorityOverEveryTransport) {
             "https://svc.example/");
   EXPECT_EQ(AudienceForServiceUrl("://127.0.0.1:7443/pkg.Svc"),
             "https://127.0.0.1:7443/");
-  EXPECT_EQ(AudienceForServiceUrl("://localhost/pkg.Svc"), "https://localhost/");
+  EXPECT_EQ(AudienceForServiceUrl("://localhost/pkg.Svc"),
+            "https://localhost/");
   EXPECT_EQ(AudienceForServiceUrl("http://h:1"), "https://h:1/");
 }
 
@@ -163,7 +167,8 @@ TEST_F(CallCredentialsTest, LocalCallsCarryATokenThatVerifies) {
       << Verify(health_.seen()[0], "https://localhost/").status();
 }
 
-TEST_F(CallCredentialsTest, TokenIsReusedWithinItsLifeAndReplacedBeforeTheMargin) {
+TEST_F(CallCredentialsTest,
+       TokenIsReusedWithinItsLifeAndReplacedBeforeTheMargin) {
   CallCredentialsOptions options;
   options.clock = &clock_;
   options.token_lifetime = absl::Minutes(10);
@@ -223,9 +228,9 @@ TEST_F(CallCredentialsTest, SigningFailureFailsTheCallClearly) {
   TokenPlugin plugin(*jwt::SignerFromKeyFile(key_file_), options);
   std::multimap<std::string, std::string> metadata;
 
-  grpc::Status from_plugin = plugin.GetMetadata(
-      "https://svc.test/pkg.Svc", "Check",
-      *grpc::CreateAuthContext(nullptr).get(), &metadata);
+  grpc::Status from_plugin =
+      plugin.GetMetadata("https://svc.test/pkg.Svc", "Check",
+                         *grpc::CreateAuthContext(nullptr).get(), &metadata);
   grpc::Status call = Call(Channel(socket_, options));
 
   EXPECT_EQ(from_plugin.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -233,8 +238,8 @@ TEST_F(CallCredentialsTest, SigningFailureFailsTheCallClearly) {
   // gRPC 1.51 reports every plugin failure to the caller as UNAVAILABLE,
   // with the plugin's message.
   EXPECT_EQ(call.error_code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_TRUE(absl::StrContains(call.error_message(),
-                                "signet: cannot sign a token"))
+  EXPECT_TRUE(
+      absl::StrContains(call.error_message(), "signet: cannot sign a token"))
       << call.error_message();
   EXPECT_TRUE(health_.seen().empty());
 }
@@ -270,8 +275,8 @@ TEST_F(CallCredentialsTest, BadOptionsAndKeyFilesAreRefused) {
             absl::StatusCode::kInvalidArgument);
   absl::StatusOr<std::shared_ptr<grpc::CallCredentials>> missing =
       CallCredentialsFromKeyFile(std::string("/nonexistent/key.json"));
-  EXPECT_TRUE(absl::StrContains(missing.status().message(),
-                                "/nonexistent/key.json"));
+  EXPECT_TRUE(
+      absl::StrContains(missing.status().message(), "/nonexistent/key.json"));
 }
 
 }  // namespace

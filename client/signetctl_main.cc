@@ -33,8 +33,7 @@ ABSL_FLAG(std::string, tls_ca, "",
 ABSL_FLAG(std::string, tls_server_name, "",
           "The name to check in signetd's certificate, when --target is an "
           "address that the certificate does not name.");
-ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10),
-          "Deadline of each call.");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "Deadline of each call.");
 ABSL_FLAG(std::string, service, "",
           "health: the service to check; empty for the server as a whole.");
 
@@ -98,10 +97,9 @@ int Health(const std::vector<std::string>& args) {
     return ExitCodeFor(status);
   }
 
-  printf("%s\n",
-         grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-             response.status())
-             .c_str());
+  printf("%s\n", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                     response.status())
+                     .c_str());
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
              ? EXIT_SUCCESS
              : ExitCodeFor(grpc::Status(grpc::StatusCode::UNAVAILABLE, ""));
@@ -140,7 +138,8 @@ int Main(int argc, char** argv) {
 
   for (const Command& command : Commands()) {
     if (args[0] == command.name) {
-      return command.run(std::vector<std::string>(args.begin() + 1, args.end()));
+      return command.run(
+          std::vector<std::string>(args.begin() + 1, args.end()));
     }
   }
   return Usage(absl::StrCat("unknown command '", args[0], "'"));

@@ -24,9 +24,9 @@ int NewestVersion(absl::Span<const Migration> migrations) {
 absl::Status CheckOrder(absl::Span<const Migration> migrations) {
   for (size_t i = 1; i < migrations.size(); ++i) {
     if (migrations[i].version <= migrations[i - 1].version) {
-      return absl::InternalError(absl::StrCat(
-          "migrations out of order: ", migrations[i - 1].name, " then ",
-          migrations[i].name));
+      return absl::InternalError(
+          absl::StrCat("migrations out of order: ", migrations[i - 1].name,
+                       " then ", migrations[i].name));
     }
   }
   return absl::OkStatus();
@@ -59,8 +59,10 @@ int ReadVersion(pqxx::transaction_base& tx) {
   pqxx::row exists =
       tx.exec1("SELECT to_regclass('signet_schema_migrations') IS NOT NULL");
   if (!exists[0].as<bool>()) return 0;
-  return tx.exec1("SELECT COALESCE(max(version), 0) "
-                  "FROM signet_schema_migrations")[0]
+  return tx
+      .exec1(
+          "SELECT COALESCE(max(version), 0) "
+          "FROM signet_schema_migrations")[0]
       .as<int>();
 }
 
@@ -88,10 +90,10 @@ absl::StatusOr<MigrationReport> Migrate(
       report.from_version = ReadVersion(tx);
     }
     if (report.from_version > NewestVersion(migrations)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "database schema is at version ", report.from_version,
-          ", newer than this binary knows (", NewestVersion(migrations),
-          "): run a newer signetd"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("database schema is at version ", report.from_version,
+                       ", newer than this binary knows (",
+                       NewestVersion(migrations), "): run a newer signetd"));
     }
 
     report.to_version = report.from_version;
@@ -104,8 +106,8 @@ absl::StatusOr<MigrationReport> Migrate(
     }
   } catch (const std::exception& e) {
     return StatusFromException(
-        e, current == nullptr ? "migration" : absl::StrCat(
-                                                  "migration ", current->name));
+        e, current == nullptr ? "migration"
+                              : absl::StrCat("migration ", current->name));
   }
   return report;
 }

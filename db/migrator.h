@@ -27,8 +27,8 @@ struct MigrationReport {
 // A database whose recorded version is newer than the newest of
 // `migrations` is FAILED_PRECONDITION: an older binary must not run on a
 // schema it does not know. Store errors are UNAVAILABLE or INTERNAL.
-absl::StatusOr<MigrationReport> Migrate(
-    pqxx::connection& connection, absl::Span<const Migration> migrations);
+absl::StatusOr<MigrationReport> Migrate(pqxx::connection& connection,
+                                        absl::Span<const Migration> migrations);
 
 // The highest migration version recorded, or 0 when none is.
 absl::StatusOr<int> SchemaVersion(pqxx::connection& connection);

@@ -107,8 +107,8 @@ TEST_F(MigratorTest, FailedMigrationLeavesTheLastCompleteVersion) {
   EXPECT_TRUE(absl::StrContains(report.status().message(), "0002_broken.sql"))
       << report.status();
   EXPECT_EQ(*SchemaVersion(*connection), 1);
-  EXPECT_EQ(CountRows("SELECT count(*) FROM pg_tables WHERE tablename = 'half'"),
-            0);
+  EXPECT_EQ(
+      CountRows("SELECT count(*) FROM pg_tables WHERE tablename = 'half'"), 0);
 }
 
 TEST_F(MigratorTest, NewerSchemaIsRefused) {
@@ -119,10 +119,10 @@ TEST_F(MigratorTest, NewerSchemaIsRefused) {
       Migrate(*connection, absl::MakeConstSpan(kTwoMigrations, 1));
 
   EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CheckSchemaIsCurrent(*connection,
-                                 absl::MakeConstSpan(kTwoMigrations, 1))
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      CheckSchemaIsCurrent(*connection, absl::MakeConstSpan(kTwoMigrations, 1))
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(MigratorTest, OutOfOrderMigrationsAreRefused) {

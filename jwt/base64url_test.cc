@@ -35,8 +35,11 @@ TEST(Base64Url, PaddingIsRejected) {
 }
 
 TEST(Base64Url, StandardAlphabetAndOtherCharactersAreRejected) {
-  for (const char* text : {"-_+/", "ab+c", "ab/c", "ab c", "ab\nc", "ab\tc",
-                           "ab.c", "ab\x80" "c", "a\0bc"}) {
+  for (const char* text :
+       {"-_+/", "ab+c", "ab/c", "ab c", "ab\nc", "ab\tc", "ab.c",
+        "ab\x80"
+        "c",
+        "a\0bc"}) {
     EXPECT_FALSE(Base64UrlDecode(std::string(text, 4)).has_value()) << text;
   }
 }
@@ -57,9 +60,7 @@ TEST(Base64Url, NonZeroUnusedBitsAreRejected) {
   }
 }
 
-TEST(Base64Url, EmptyIsEmpty) {
-  EXPECT_EQ(Base64UrlDecode(""), std::string());
-}
+TEST(Base64Url, EmptyIsEmpty) { EXPECT_EQ(Base64UrlDecode(""), std::string()); }
 
 }  // namespace
 }  // namespace signet::jwt

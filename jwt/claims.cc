@@ -31,10 +31,9 @@ absl::StatusOr<absl::Time> TimeClaim(const nlohmann::json& value,
     return Refusal(Reason::kBadClaimType,
                    absl::StrCat(name, " is not an integer"));
   }
-  if (value.is_number_unsigned() ? value.get<uint64_t>() >
-                                       static_cast<uint64_t>(kLatestTime)
-                                 : (value.get<int64_t>() < 0 ||
-                                    value.get<int64_t>() > kLatestTime)) {
+  if (value.is_number_unsigned()
+          ? value.get<uint64_t>() > static_cast<uint64_t>(kLatestTime)
+          : (value.get<int64_t>() < 0 || value.get<int64_t>() > kLatestTime)) {
     return Refusal(Reason::kBadClaimType,
                    absl::StrCat(name, " is outside 0 to year 9999"));
   }
@@ -56,7 +55,8 @@ absl::StatusOr<std::vector<std::string>> AudienceClaim(
   if (aud == claims.end()) {
     return Refusal(Reason::kBadClaimType, "aud is missing");
   }
-  if (aud->is_string()) return std::vector<std::string>{aud->get<std::string>()};
+  if (aud->is_string())
+    return std::vector<std::string>{aud->get<std::string>()};
   if (!aud->is_array() || aud->empty()) {
     return Refusal(Reason::kBadClaimType,
                    "aud is not a string or a non-empty array");
@@ -108,10 +108,9 @@ absl::StatusOr<std::string> CheckClaims(const Claims& claims,
                    "iss and sub are not both the key's account");
   }
 
-  auto match = std::find_first_of(claims.audiences.begin(),
-                                   claims.audiences.end(),
-                                   policy.audiences.begin(),
-                                   policy.audiences.end());
+  auto match =
+      std::find_first_of(claims.audiences.begin(), claims.audiences.end(),
+                         policy.audiences.begin(), policy.audiences.end());
   if (match == claims.audiences.end()) {
     return Refusal(Reason::kWrongAudience, "no audience of this verifier");
   }

@@ -19,14 +19,14 @@ inline constexpr absl::Duration kMaxLifetime = absl::Seconds(3600);
 // The registered claims of a service-account token, parsed with the same
 // strict JSON rules as the header and typed, but not yet checked.
 struct Claims {
-  std::string issuer;                  // iss
-  std::string subject;                 // sub
-  std::vector<std::string> audiences;  // aud: one string or an array
-  absl::Time issued_at;                // iat
-  absl::Time expires_at;               // exp
+  std::string issuer;                    // iss
+  std::string subject;                   // sub
+  std::vector<std::string> audiences;    // aud: one string or an array
+  absl::Time issued_at;                  // iat
+  absl::Time expires_at;                 // exp
   std::optional<absl::Time> not_before;  // nbf
   std::optional<std::string> jwt_id;     // jti
-  nlohmann::json all;                  // every claim, as sent
+  nlohmann::json all;                    // every claim, as sent
 };
 
 // Parses a payload. iss, sub, aud, iat and exp are required; iat, exp and

@@ -81,7 +81,8 @@ absl::StatusOr<UniqueEvpPkey> P256PublicKeyFromCoordinates(
   UniqueBignum bx = BignumFromBytes(x);
   UniqueBignum by = BignumFromBytes(y);
   if (ec == nullptr || bx == nullptr || by == nullptr) {
-    return OpenSslError(absl::StatusCode::kInternal, "cannot build a P-256 key");
+    return OpenSslError(absl::StatusCode::kInternal,
+                        "cannot build a P-256 key");
   }
   // Checks that the point is on the curve.
   if (!EC_KEY_set_public_key_affine_coordinates(ec.get(), bx.get(), by.get())) {
@@ -165,8 +166,10 @@ absl::StatusOr<UniqueEvpPkey> RsaPublicKeyFromParameters(
   UniqueBignum e = BignumFromBytes(exponent);
   UniqueParamBuilder builder(OSSL_PARAM_BLD_new());
   if (n == nullptr || e == nullptr || builder == nullptr ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) !=
+          1 ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) !=
+          1) {
     return OpenSslError(absl::StatusCode::kInternal, "cannot build an RSA key");
   }
   return PublicKeyFromParams("RSA", builder.get());
@@ -189,12 +192,12 @@ absl::StatusOr<UniqueEvpPkey> P256PublicKeyFromCoordinates(
   std::string point = absl::StrCat("\x04", x, y);  // uncompressed
   UniqueParamBuilder builder(OSSL_PARAM_BLD_new());
   if (builder == nullptr ||
-      OSSL_PARAM_BLD_push_utf8_string(builder.get(),
-                                      OSSL_PKEY_PARAM_GROUP_NAME,
+      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME,
                                       SN_X9_62_prime256v1, 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY,
                                        point.data(), point.size()) != 1) {
-    return OpenSslError(absl::StatusCode::kInternal, "cannot build a P-256 key");
+    return OpenSslError(absl::StatusCode::kInternal,
+                        "cannot build a P-256 key");
   }
   // Decoding the point checks that it is on the curve.
   absl::StatusOr<UniqueEvpPkey> key = PublicKeyFromParams("EC", builder.get());

@@ -92,8 +92,9 @@ absl::StatusOr<std::string> KeyIdOf(const nlohmann::json& header) {
   }
   const std::string& key_id = kid->get_ref<const std::string&>();
   if (!IsValidKeyId(key_id)) {
-    return Refusal(Reason::kBadKeyId,
-                   "kid is empty, too long, or has a character outside its set");
+    return Refusal(
+        Reason::kBadKeyId,
+        "kid is empty, too long, or has a character outside its set");
   }
   return key_id;
 }

@@ -45,9 +45,9 @@ class UnverifiedJws {
   const std::string& payload() const { return payload_; }
   const std::string& signature() const { return signature_; }
 
-  // Then, with the key the kid names: "alg" equals the key's algorithm exactly, and the
-  // signature verifies with the key. UNAUTHENTICATED with kAlgorithmMismatch
-  // or kBadSignature otherwise.
+  // Then, with the key the kid names: "alg" equals the key's algorithm exactly,
+  // and the signature verifies with the key. UNAUTHENTICATED with
+  // kAlgorithmMismatch or kBadSignature otherwise.
   absl::Status VerifySignature(const PublicKey& key) const;
 
  private:

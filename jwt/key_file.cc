@@ -80,14 +80,13 @@ absl::StatusOr<KeyFile> ReadKeyFile(const std::string& path) {
 
 std::string SerializeKeyFile(const KeyFile& key_file) {
   // ordered_json keeps the fields in the order Google's files use.
-  nlohmann::ordered_json file = {
-      {"type", kType},
-      {"project_id", key_file.project_id},
-      {"private_key_id", key_file.private_key_id},
-      {"private_key", key_file.private_key},
-      {"client_email", key_file.client_email},
-      {"client_id", key_file.client_id},
-      {"token_uri", key_file.token_uri}};
+  nlohmann::ordered_json file = {{"type", kType},
+                                 {"project_id", key_file.project_id},
+                                 {"private_key_id", key_file.private_key_id},
+                                 {"private_key", key_file.private_key},
+                                 {"client_email", key_file.client_email},
+                                 {"client_id", key_file.client_id},
+                                 {"token_uri", key_file.token_uri}};
   return file.dump(2) + "\n";
 }
 

@@ -56,9 +56,9 @@ TEST(KeyFile, HasTheGoogleServiceAccountFields) {
 
 TEST(KeyFile, EachMissingOrWrongFieldIsNamed) {
   nlohmann::json good = nlohmann::json::parse(SerializeKeyFile(GoodKeyFile()));
-  for (const char* field : {"type", "project_id", "private_key_id",
-                            "private_key", "client_email", "client_id",
-                            "token_uri"}) {
+  for (const char* field :
+       {"type", "project_id", "private_key_id", "private_key", "client_email",
+        "client_id", "token_uri"}) {
     nlohmann::json missing = good;
     missing.erase(field);
     ExpectInvalidNaming(missing.dump(), field);
@@ -99,16 +99,17 @@ TEST(KeyFile, MalformedJsonIsRefused) {
   std::string good = SerializeKeyFile(GoodKeyFile());
   for (const std::string& text :
        {std::string(""), std::string("[]"), good.substr(0, good.size() / 2),
-        good + "{}", std::string("{\"type\":\"service_account\","
-                                 "\"type\":\"service_account\"}")}) {
+        good + "{}",
+        std::string("{\"type\":\"service_account\","
+                    "\"type\":\"service_account\"}")}) {
     ExpectInvalidNaming(text, "key file");
   }
 }
 
 TEST(KeyFile, ReadingNamesThePath) {
   absl::StatusOr<KeyFile> missing = ReadKeyFile("/nonexistent/key.json");
-  EXPECT_TRUE(absl::StrContains(missing.status().message(),
-                                "/nonexistent/key.json"));
+  EXPECT_TRUE(
+      absl::StrContains(missing.status().message(), "/nonexistent/key.json"));
 
   std::string path = std::string(getenv("TEST_TMPDIR")) + "/key.json";
   std::ofstream(path) << SerializeKeyFile(GoodKeyFile());

@@ -31,7 +31,8 @@ absl::StatusOr<absl::Time> TimeOf(const ASN1_TIME* time) {
 absl::StatusOr<ImportedPublicKey> FromCertificate(const std::string& der) {
   const uint8_t* cursor = reinterpret_cast<const uint8_t*>(der.data());
   const uint8_t* end = cursor + der.size();
-  UniqueX509 certificate(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
+  UniqueX509 certificate(
+      d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
   if (certificate == nullptr) {
     return OpenSslError(absl::StatusCode::kInvalidArgument,
                         "not an X.509 certificate");
@@ -60,8 +61,8 @@ absl::StatusOr<ImportedPublicKey> FromPem(absl::string_view text) {
   SIGNET_ASSIGN_OR_RETURN(PemBlock block, ReadSinglePemBlock(text));
   if (block.label == "PUBLIC KEY") {
     SIGNET_ASSIGN_OR_RETURN(PublicKey key, PublicKey::FromSpkiDer(block.der));
-    return ImportedPublicKey{std::move(key), KeyFormat::kPemPublicKey, {},
-                             std::nullopt};
+    return ImportedPublicKey{
+        std::move(key), KeyFormat::kPemPublicKey, {}, std::nullopt};
   }
   if (block.label == "CERTIFICATE") return FromCertificate(block.der);
   if (absl::StrContains(block.label, "PRIVATE KEY")) {

@@ -49,14 +49,13 @@ absl::StatusOr<PemBlock> ReadSinglePemBlock(absl::string_view text) {
 
   char rest[64];
   int left = BIO_read(bio.get(), rest, sizeof(rest));
-  if (left > 0 && !absl::StripAsciiWhitespace(absl::string_view(rest, left))
-                       .empty()) {
+  if (left > 0 &&
+      !absl::StripAsciiWhitespace(absl::string_view(rest, left)).empty()) {
     return absl::InvalidArgumentError("text after the PEM block");
   }
   DrainOpenSslErrors();  // BIO_read at the end may leave an EOF note
-  return PemBlock{parts.label,
-                  std::string(reinterpret_cast<char*>(parts.data),
-                              static_cast<size_t>(parts.length))};
+  return PemBlock{parts.label, std::string(reinterpret_cast<char*>(parts.data),
+                                           static_cast<size_t>(parts.length))};
 }
 
 }  // namespace signet::jwt

@@ -41,9 +41,9 @@ TEST(PrivateKey, RoundTripsThroughPkcs8Pem) {
     absl::StatusOr<PrivateKey> read = PrivateKey::FromPem(key.ToPkcs8Pem());
 
     ASSERT_TRUE(read.ok()) << read.status();
-    EXPECT_TRUE(absl::StartsWith(key.ToPkcs8Pem(), "-----BEGIN PRIVATE KEY-----"));
-    EXPECT_EQ(read->public_key().Fingerprint(),
-              key.public_key().Fingerprint());
+    EXPECT_TRUE(
+        absl::StartsWith(key.ToPkcs8Pem(), "-----BEGIN PRIVATE KEY-----"));
+    EXPECT_EQ(read->public_key().Fingerprint(), key.public_key().Fingerprint());
   }
 }
 

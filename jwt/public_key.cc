@@ -53,8 +53,8 @@ absl::Status CheckRsaPolicy(EVP_PKEY* key) {
   int bits = EVP_PKEY_bits(key);
   if (bits < kMinRsaBits || bits > kMaxRsaBits) {
     return absl::InvalidArgumentError(
-        absl::StrCat("RSA key is ", bits, " bits; signet accepts ",
-                     kMinRsaBits, " to ", kMaxRsaBits));
+        absl::StrCat("RSA key is ", bits, " bits; signet accepts ", kMinRsaBits,
+                     " to ", kMaxRsaBits));
   }
   SIGNET_ASSIGN_OR_RETURN(RsaParameters parameters, RsaPublicParameters(key));
   if (parameters.exponent != absl::string_view(kRsaExponent65537, 3)) {
@@ -110,9 +110,9 @@ absl::StatusOr<std::string> StringMember(const nlohmann::json& jwk,
 absl::Status CheckJwkIsPublicAndForSigning(const nlohmann::json& jwk) {
   for (const char* secret : {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}) {
     if (jwk.contains(secret)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the JWK has the private member \"", secret,
-          "\": upload only the public key"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the JWK has the private member \"", secret,
+                       "\": upload only the public key"));
     }
   }
   if (jwk.contains("use") && jwk["use"] != "sig") {
@@ -159,8 +159,8 @@ absl::StatusOr<UniqueEvpPkey> KeyFromOkpJwk(const nlohmann::json& jwk) {
   }
   SIGNET_ASSIGN_OR_RETURN(std::string x, Base64Member(jwk, "x"));
   if (x.size() != kEd25519KeySize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Ed25519 public key is ", x.size(), " bytes, not 32"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Ed25519 public key is ", x.size(), " bytes, not 32"));
   }
   UniqueEvpPkey key(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(x.data()),
@@ -216,16 +216,16 @@ absl::StatusOr<PublicKey> PublicKey::FromEvpPkey(UniqueEvpPkey key) {
     return OpenSslError(absl::StatusCode::kInternal,
                         "cannot re-read the public key");
   }
-  return PublicKey(std::shared_ptr<EVP_PKEY>(public_only.release(),
-                                             EVP_PKEY_free),
-                   algorithm,
-                   std::make_shared<const std::string>(std::move(der)));
+  return PublicKey(
+      std::shared_ptr<EVP_PKEY>(public_only.release(), EVP_PKEY_free),
+      algorithm, std::make_shared<const std::string>(std::move(der)));
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(absl::string_view der) {
   const uint8_t* cursor = reinterpret_cast<const uint8_t*>(der.data());
   const uint8_t* end = cursor + der.size();
-  UniqueEvpPkey key(d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size())));
+  UniqueEvpPkey key(
+      d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size())));
   if (key == nullptr) {
     return OpenSslError(absl::StatusCode::kInvalidArgument,
                         "not a DER SubjectPublicKeyInfo");
@@ -246,7 +246,8 @@ absl::StatusOr<PublicKey> PublicKey::FromPem(absl::string_view pem) {
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromJwk(const nlohmann::json& jwk) {
-  if (!jwk.is_object()) return absl::InvalidArgumentError("JWK is not an object");
+  if (!jwk.is_object())
+    return absl::InvalidArgumentError("JWK is not an object");
   SIGNET_RETURN_IF_ERROR(CheckJwkIsPublicAndForSigning(jwk));
   SIGNET_ASSIGN_OR_RETURN(std::string type, StringMember(jwk, "kty"));
 
@@ -275,8 +276,8 @@ absl::StatusOr<PublicKey> PublicKey::FromJwk(const nlohmann::json& jwk) {
 
 std::string PublicKey::Fingerprint() const {
   uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const uint8_t*>(spki_der_->data()),
-         spki_der_->size(), digest);
+  SHA256(reinterpret_cast<const uint8_t*>(spki_der_->data()), spki_der_->size(),
+         digest);
   return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
 }
 

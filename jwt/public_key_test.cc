@@ -145,18 +145,19 @@ TEST(KeyImport, TrailingDerBytesAreRejected) {
 
   EXPECT_EQ(PublicKey::FromSpkiDer(der + std::string(1, '\0')).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(PublicKey::FromSpkiDer(der.substr(0, der.size() - 1))
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      PublicKey::FromSpkiDer(der.substr(0, der.size() - 1)).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(KeyImport, GarbageIsRejected) {
   for (const std::string& text :
        {std::string(""), std::string("hello"), std::string("{}"),
         std::string("[]"), std::string("-----BEGIN PUBLIC KEY-----\n"),
-        std::string("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
-        std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        std::string(
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+        std::string(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
         std::string("-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"),
         std::string("\x30\x82\x01\x22", 4)}) {
     EXPECT_EQ(ImportPublicKey(text).status().code(),
@@ -264,10 +265,10 @@ TEST(KeyPolicy, RocaFingerprintIsRejected) {
   // the primorial M, lifted to 2048 bits by adding multiples of M.
   UniqueBignum primorial(BN_new());
   BN_one(primorial.get());
-  for (BN_ULONG prime : {3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43,
-                         47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103,
-                         107, 109, 113, 127, 131, 137, 139, 149, 151, 157,
-                         163, 167}) {
+  for (BN_ULONG prime :
+       {3,   5,   7,   11,  13,  17,  19,  23,  29,  31,  37,  41,  43,
+        47,  53,  59,  61,  67,  71,  73,  79,  83,  89,  97,  101, 103,
+        107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167}) {
     BN_mul_word(primorial.get(), prime);
   }
   UniqueBignum modulus(BN_new());

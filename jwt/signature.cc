@@ -98,11 +98,10 @@ bool DigestVerify(Algorithm algorithm, EVP_PKEY* key,
                                   nullptr, key) == 1);
   bool valid =
       ready &&
-      EVP_DigestVerify(context.get(),
-                       reinterpret_cast<const uint8_t*>(signature.data()),
-                       signature.size(),
-                       reinterpret_cast<const uint8_t*>(data.data()),
-                       data.size()) == 1;
+      EVP_DigestVerify(
+          context.get(), reinterpret_cast<const uint8_t*>(signature.data()),
+          signature.size(), reinterpret_cast<const uint8_t*>(data.data()),
+          data.size()) == 1;
   if (!valid) DrainOpenSslErrors();
   return valid;
 }
@@ -155,8 +154,8 @@ bool VerifySignatureWithFittingKey(Algorithm algorithm, EVP_PKEY* key,
 bool VerifySignature(Algorithm algorithm, EVP_PKEY* key, absl::string_view data,
                      absl::string_view signature) {
   if (key == nullptr || !KeyFits(algorithm, key)) return false;
-  return internal::VerifySignatureWithFittingKey(algorithm, key, nullptr,
-                                                 data, signature);
+  return internal::VerifySignatureWithFittingKey(algorithm, key, nullptr, data,
+                                                 signature);
 }
 
 absl::StatusOr<std::string> Sign(Algorithm algorithm, EVP_PKEY* key,

@@ -57,7 +57,8 @@ TEST(Signature, EveryTruncationAndExtensionIsRejected) {
           << "length " << length;
     }
     EXPECT_FALSE(key.public_key().Verify(kData, signature + '\0'));
-    EXPECT_FALSE(key.public_key().Verify(kData, std::string(1, '\0') + signature));
+    EXPECT_FALSE(
+        key.public_key().Verify(kData, std::string(1, '\0') + signature));
   }
 }
 
@@ -84,10 +85,10 @@ TEST(Signature, KeyOfAnotherTypeIsAMismatch) {
     std::string signature = *TestKey(signing).Sign(kData);
     for (Algorithm other : kAllAlgorithms) {
       if (other == signing) continue;
-      EXPECT_FALSE(VerifySignature(signing, TestKey(other).public_key().evp_pkey(),
-                                   kData, signature));
-      EXPECT_FALSE(VerifySignature(other, TestKey(signing).public_key().evp_pkey(),
-                                   kData, signature));
+      EXPECT_FALSE(VerifySignature(
+          signing, TestKey(other).public_key().evp_pkey(), kData, signature));
+      EXPECT_FALSE(VerifySignature(
+          other, TestKey(signing).public_key().evp_pkey(), kData, signature));
     }
   }
 }

@@ -18,8 +18,8 @@ absl::StatusOr<std::unique_ptr<Signer>> Signer::Create(
     return absl::InvalidArgumentError("the account email is empty");
   }
   if (clock == nullptr) return absl::InvalidArgumentError("no clock");
-  return std::unique_ptr<Signer>(new Signer(
-      std::move(key), std::move(key_id), std::move(account_email), clock));
+  return std::unique_ptr<Signer>(new Signer(std::move(key), std::move(key_id),
+                                            std::move(account_email), clock));
 }
 
 Signer::Signer(PrivateKey key, std::string key_id, std::string account_email,
@@ -29,9 +29,10 @@ Signer::Signer(PrivateKey key, std::string key_id, std::string account_email,
       account_email_(std::move(account_email)),
       clock_(clock) {
   // The header never changes, so it is encoded once.
-  nlohmann::json header = {{"alg", std::string(AlgorithmName(key_.algorithm()))},
-                           {"kid", key_id_},
-                           {"typ", "JWT"}};
+  nlohmann::json header = {
+      {"alg", std::string(AlgorithmName(key_.algorithm()))},
+      {"kid", key_id_},
+      {"typ", "JWT"}};
   encoded_header_ = Base64UrlEncode(header.dump());
 }
 

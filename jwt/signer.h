@@ -34,8 +34,8 @@ class Signer {
   // A token for `audience` that expires `lifetime` from now. Refuses
   // (INVALID_ARGUMENT) a lifetime that is not positive or is over
   // kMaxLifetime, an empty audience, and a token over kMaxTokenSize.
-  absl::StatusOr<SignedToken> Sign(absl::string_view audience,
-                                   absl::Duration lifetime = kMaxLifetime) const;
+  absl::StatusOr<SignedToken> Sign(
+      absl::string_view audience, absl::Duration lifetime = kMaxLifetime) const;
 
   const std::string& key_id() const { return key_id_; }
   const std::string& account_email() const { return account_email_; }

@@ -37,9 +37,9 @@ absl::StatusOr<nlohmann::json> ParseStrictJsonObject(absl::string_view text) {
     return true;
   };
 
-  nlohmann::json parsed = nlohmann::json::parse(
-      text.begin(), text.end(), check, /*allow_exceptions=*/false,
-      /*ignore_comments=*/false);
+  nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end(), check,
+                                                /*allow_exceptions=*/false,
+                                                /*ignore_comments=*/false);
   if (!violation.empty()) return absl::InvalidArgumentError(violation);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return absl::InvalidArgumentError("malformed JSON");

@@ -18,9 +18,8 @@ TEST(StrictJson, ParsesAnObject) {
 
 TEST(StrictJson, DuplicateNamesAreRejectedAtAnyDepth) {
   for (const char* text :
-       {R"({"a":1,"a":1})", R"({"a":1,"b":2,"a":3})",
-        R"({"x":{"a":1,"a":2}})", R"({"x":[{"a":1,"a":2}]})",
-        R"({"a":1,"\u0061":2})"}) {
+       {R"({"a":1,"a":1})", R"({"a":1,"b":2,"a":3})", R"({"x":{"a":1,"a":2}})",
+        R"({"x":[{"a":1,"a":2}]})", R"({"a":1,"\u0061":2})"}) {
     EXPECT_EQ(ParseStrictJsonObject(text).status().code(),
               absl::StatusCode::kInvalidArgument)
         << text;
@@ -64,8 +63,8 @@ TEST(StrictJson, AnythingAroundTheObjectIsRejected) {
 TEST(StrictJson, NonObjectsAndMalformedTextAreRejected) {
   for (const char* text :
        {"", "[]", "1", "\"x\"", "null", "{", "}", R"({"a":})", R"({"a" 1})",
-        R"({a:1})", R"({'a':1})", R"({"a":1,})", R"({"a":01})",
-        R"({"a":NaN})", R"({"a":1 /* c */})", R"({"a":"x
+        R"({a:1})", R"({'a':1})", R"({"a":1,})", R"({"a":01})", R"({"a":NaN})",
+        R"({"a":1 /* c */})", R"({"a":"x
 "})"}) {
     EXPECT_FALSE(ParseStrictJsonObject(text).ok()) << text;
   }

@@ -13,9 +13,9 @@ absl::StatusOr<std::unique_ptr<Verifier>> Verifier::Create(
     return absl::InvalidArgumentError("a verifier needs at least one audience");
   }
   if (options.leeway < absl::ZeroDuration() || options.leeway > kMaxLeeway) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "leeway ", absl::FormatDuration(options.leeway), " is not within 0 to ",
-        absl::FormatDuration(kMaxLeeway)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("leeway ", absl::FormatDuration(options.leeway),
+                     " is not within 0 to ", absl::FormatDuration(kMaxLeeway)));
   }
   if (options.max_lifetime <= absl::ZeroDuration() ||
       options.max_lifetime > kMaxLifetime) {
@@ -43,8 +43,9 @@ absl::StatusOr<std::shared_ptr<const KeyRecord>> Verifier::UsableKey(
     return Refusal(Reason::kUnknownKey, absl::StrCat("no key ", key_id));
   }
   if (!record.ok()) {
-    return Refusal(Reason::kKeySourceUnavailable,
-                   absl::StrCat("key ", key_id, ": ", record.status().message()));
+    return Refusal(
+        Reason::kKeySourceUnavailable,
+        absl::StrCat("key ", key_id, ": ", record.status().message()));
   }
 
   const KeyRecord& key = **record;
@@ -73,8 +74,9 @@ absl::StatusOr<VerifiedToken> Verifier::Verify(absl::string_view token) const {
   SIGNET_RETURN_IF_ERROR(jws.VerifySignature(key->key));
 
   SIGNET_ASSIGN_OR_RETURN(Claims claims, ParseClaims(jws.payload()));
-  SIGNET_ASSIGN_OR_RETURN(std::string audience,
-                          CheckClaims(claims, key->account_email, policy_, now));
+  SIGNET_ASSIGN_OR_RETURN(
+      std::string audience,
+      CheckClaims(claims, key->account_email, policy_, now));
 
   VerifiedToken verified;
   verified.account_email_ = key->account_email;

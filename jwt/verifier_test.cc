@@ -201,9 +201,9 @@ TEST_F(VerifierTest, MalformedHeadersAreRefused) {
 }
 
 TEST_F(VerifierTest, HeaderMembersOutsideTheAllowListAreRefused) {
-  for (const char* member : {"crit", "jku", "jwk", "x5u", "x5c", "x5t",
-                             "x5t#S256", "cty", "zip", "enc", "b64", "foo",
-                             "ALG", "Kid"}) {
+  for (const char* member :
+       {"crit", "jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "cty", "zip",
+        "enc", "b64", "foo", "ALG", "Kid"}) {
     nlohmann::json header =
         GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256));
     header[member] = "x";
@@ -288,10 +288,9 @@ TEST_F(VerifierTest, AlgorithmOtherThanTheKeysIsRefused) {
       if (key_algorithm == header_algorithm) continue;
       // Signed correctly with the header's algorithm, by a key that the kid
       // does not name.
-      std::string token =
-          Token(header_algorithm,
-                GoodHeader(header_algorithm, KeyIdFor(key_algorithm)),
-                GoodClaims());
+      std::string token = Token(
+          header_algorithm,
+          GoodHeader(header_algorithm, KeyIdFor(key_algorithm)), GoodClaims());
 
       ExpectRefused(token, Reason::kAlgorithmMismatch);
     }
@@ -311,17 +310,16 @@ TEST_F(VerifierTest, UnknownAndUnusableKeysAreRefused) {
   early.validity.not_before = kTestNow + absl::Seconds(1);
   KeyRecord late = Record("late", Algorithm::kEs256);
   late.validity.not_after = kTestNow;
-  for (const auto& [record, reason] :
-       std::vector<std::pair<KeyRecord, Reason>>{
+  for (const auto& [record, reason] : std::vector<std::pair<KeyRecord, Reason>>{
            {disabled, Reason::kKeyDisabled},
            {account_off, Reason::kAccountDisabled},
            {early, Reason::kKeyNotYetValid},
            {late, Reason::kKeyExpired}}) {
     keys_->Put(record);
-    ExpectRefused(Token(Algorithm::kEs256,
-                        GoodHeader(Algorithm::kEs256, record.key_id),
-                        GoodClaims()),
-                  reason);
+    ExpectRefused(
+        Token(Algorithm::kEs256, GoodHeader(Algorithm::kEs256, record.key_id),
+              GoodClaims()),
+        reason);
   }
 }
 
@@ -335,18 +333,18 @@ TEST_F(VerifierTest, SignatureIsOverTheReceivedBytes) {
   std::string good = GoodToken(Algorithm::kEs256);
   std::string signature = good.substr(good.rfind('.'));
   // The same header and claims, written differently, with the old signature.
-  std::string reformatted_header = Base64UrlEncode(
-      R"({"alg": "ES256", "kid": "key-ES256", "typ": "JWT"})");
-  std::string reordered_claims = Base64UrlEncode(
-      nlohmann::json(GoodClaims()).dump(1));
-  std::string payload = good.substr(good.find('.'), good.rfind('.') -
-                                                        good.find('.'));
+  std::string reformatted_header =
+      Base64UrlEncode(R"({"alg": "ES256", "kid": "key-ES256", "typ": "JWT"})");
+  std::string reordered_claims =
+      Base64UrlEncode(nlohmann::json(GoodClaims()).dump(1));
+  std::string payload =
+      good.substr(good.find('.'), good.rfind('.') - good.find('.'));
 
   ExpectRefused(reformatted_header + payload + signature,
                 Reason::kBadSignature);
-  ExpectRefused(good.substr(0, good.find('.')) + "." + reordered_claims +
-                    signature,
-                Reason::kBadSignature);
+  ExpectRefused(
+      good.substr(0, good.find('.')) + "." + reordered_claims + signature,
+      Reason::kBadSignature);
 }
 
 TEST_F(VerifierTest, ChangedCharactersOfTheSignatureAreRefused) {
@@ -367,14 +365,15 @@ TEST_F(VerifierTest, ChangedCharactersOfTheSignatureAreRefused) {
 TEST_F(VerifierTest, AnotherAccountsKeyNeverAuthenticatesThisAccount) {
   // Signed with the other account's key, claiming to be this account.
   std::string token =
-      Token(Algorithm::kEs256, GoodHeader(Algorithm::kEs256, "other-account-key"),
-            GoodClaims());
+      Token(Algorithm::kEs256,
+            GoodHeader(Algorithm::kEs256, "other-account-key"), GoodClaims());
 
   ExpectRefused(token, Reason::kWrongIssuer);
 }
 
 TEST_F(VerifierTest, IssuerAndSubjectMustBeTheKeysAccount) {
-  for (const auto& [iss, sub] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [iss, sub] :
+       std::vector<std::pair<std::string, std::string>>{
            {kAccount, kOtherAccount},
            {kOtherAccount, kAccount},
            {kOtherAccount, kOtherAccount},
@@ -385,22 +384,27 @@ TEST_F(VerifierTest, IssuerAndSubjectMustBeTheKeysAccount) {
     claims["iss"] = iss;
     claims["sub"] = sub;
 
-    ExpectRefused(Token(Algorithm::kEs256,
-                        GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256)),
-                        claims),
-                  Reason::kWrongIssuer);
+    ExpectRefused(
+        Token(Algorithm::kEs256,
+              GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256)),
+              claims),
+        Reason::kWrongIssuer);
   }
 }
 
 TEST_F(VerifierTest, RequiredClaimsOfTheWrongTypeOrMissingAreRefused) {
   std::vector<std::pair<std::string, nlohmann::json>> cases = {
-      {"iss", nullptr}, {"iss", 5},
-      {"sub", nullptr}, {"sub", nlohmann::json::array({kAccount})},
-      {"aud", nullptr}, {"aud", 1},
+      {"iss", nullptr},
+      {"iss", 5},
+      {"sub", nullptr},
+      {"sub", nlohmann::json::array({kAccount})},
+      {"aud", nullptr},
+      {"aud", 1},
       {"aud", nlohmann::json::array()},
       {"aud", nlohmann::json::array({"https://svc.test/", 1})},
       {"aud", nlohmann::json::object()},
-      {"exp", nullptr}, {"iat", nullptr},
+      {"exp", nullptr},
+      {"iat", nullptr},
       {"jti", 5},
   };
   for (const char* time : {"exp", "iat", "nbf"}) {
@@ -424,16 +428,16 @@ TEST_F(VerifierTest, ExponentAndFractionSpellingsOfTimesAreRefused) {
   std::string text = claims.dump();
   std::string exp = std::to_string(claims["exp"].get<int64_t>());
   for (const std::string& spelling :
-       {exp + ".0", exp.substr(0, 1) + "." + exp.substr(1) + "e9",
-        exp + "e0", std::string("1.7672262E9")}) {
+       {exp + ".0", exp.substr(0, 1) + "." + exp.substr(1) + "e9", exp + "e0",
+        std::string("1.7672262E9")}) {
     std::string changed = text;
     changed.replace(changed.find(exp), exp.size(), spelling);
 
-    ExpectRefused(Token(Algorithm::kEs256,
-                        GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256))
-                            .dump(),
-                        changed),
-                  Reason::kBadClaimType);
+    ExpectRefused(
+        Token(Algorithm::kEs256,
+              GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256)).dump(),
+              changed),
+        Reason::kBadClaimType);
   }
 }
 
@@ -442,7 +446,8 @@ TEST_F(VerifierTest, MalformedClaimsAreRefused) {
       GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256));
   std::string good = GoodClaims().dump();
   for (const std::string& claims :
-       {std::string("not json"), std::string("[]"), good + " ", good.substr(0, good.size() - 1) + R"(,"exp":1})",
+       {std::string("not json"), std::string("[]"), good + " ",
+        good.substr(0, good.size() - 1) + R"(,"exp":1})",
         good.substr(0, good.size() - 1) + R"(,"x":"\ud800"})"}) {
     ExpectRefused(Token(Algorithm::kEs256, header.dump(), claims),
                   Reason::kBadClaims);
@@ -473,8 +478,8 @@ TEST_F(VerifierTest, TimesAreCheckedWithLeeway) {
     std::optional<int64_t> nbf;
     std::optional<Reason> reason;  // nullopt: accepted
   } cases[] = {
-      {now - 600, now - 60, {}, Reason::kExpired},    // now == exp + leeway
-      {now - 600, now - 59, {}, std::nullopt},        // within leeway
+      {now - 600, now - 60, {}, Reason::kExpired},  // now == exp + leeway
+      {now - 600, now - 59, {}, std::nullopt},      // within leeway
       {now - 3600, now - 3000, {}, Reason::kExpired},
       {now + 61, now + 600, {}, Reason::kIssuedInFuture},
       {now + 60, now + 600, {}, std::nullopt},
@@ -491,8 +496,8 @@ TEST_F(VerifierTest, TimesAreCheckedWithLeeway) {
     claims["exp"] = c.exp;
     if (c.nbf) claims["nbf"] = *c.nbf;
     std::string token = Token(
-        Algorithm::kEs256, GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256)),
-        claims);
+        Algorithm::kEs256,
+        GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256)), claims);
     SCOPED_TRACE(claims.dump());
 
     if (c.reason.has_value()) {
@@ -528,8 +533,8 @@ TEST_F(VerifierTest, OptionsOutOfRangeAreRefused) {
 }
 
 TEST_F(VerifierTest, ShorterConfiguredLifetimeIsEnforced) {
-  VerifierOptions options{{"https://svc.test/"}, absl::Seconds(60),
-                          absl::Seconds(300)};
+  VerifierOptions options{
+      {"https://svc.test/"}, absl::Seconds(60), absl::Seconds(300)};
   options.clock = &clock_;
   verifier_ = *Verifier::Create(options, keys_);
 

@@ -83,13 +83,17 @@ class WycheproofTest : public ::testing::Test {
     nlohmann::json vectors = Load(file);
     Tally tally;
     for (const nlohmann::json& group : vectors["testGroups"]) {
-      std::string der = absl::HexStringToBytes(group["publicKeyDer"].get<std::string>());
+      std::string der =
+          absl::HexStringToBytes(group["publicKeyDer"].get<std::string>());
       const uint8_t* cursor = reinterpret_cast<const uint8_t*>(der.data());
-      UniqueEvpPkey key(d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size())));
+      UniqueEvpPkey key(
+          d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size())));
       ASSERT_NE(key, nullptr) << file;
       for (const nlohmann::json& test : group["tests"]) {
-        std::string message = absl::HexStringToBytes(test["msg"].get<std::string>());
-        std::string signature = absl::HexStringToBytes(test["sig"].get<std::string>());
+        std::string message =
+            absl::HexStringToBytes(test["msg"].get<std::string>());
+        std::string signature =
+            absl::HexStringToBytes(test["sig"].get<std::string>());
         std::string label = test["result"];
         bool expected = !all_invalid && label == "valid";
 
@@ -100,8 +104,8 @@ class WycheproofTest : public ::testing::Test {
         ++(accepted ? tally.accepted : tally.rejected);
         if (!expected && label != "invalid") ++tally.overridden;
         EXPECT_EQ(accepted, expected)
-            << file << " tcId " << test["tcId"] << " (" << label << "): "
-            << test["comment"];
+            << file << " tcId " << test["tcId"] << " (" << label
+            << "): " << test["comment"];
       }
     }
     tally.Print(file);
@@ -152,7 +156,8 @@ std::string AlgOf(const std::string& jws) {
   std::string header;
   absl::WebSafeBase64Unescape(jws.substr(0, jws.find('.')), &header);
   nlohmann::json parsed = nlohmann::json::parse(header, nullptr, false);
-  return parsed.is_object() && parsed.contains("alg") && parsed["alg"].is_string()
+  return parsed.is_object() && parsed.contains("alg") &&
+                 parsed["alg"].is_string()
              ? parsed["alg"].get<std::string>()
              : "";
 }
@@ -166,9 +171,11 @@ void RunJwsVectors(const nlohmann::json& vectors, const std::string& file,
   for (const nlohmann::json& group : vectors["testGroups"]) {
     std::vector<ImportedPublicKey> keys;
     if (group.contains("public")) {
-      std::string text = keys_are_sets ? group["public"].dump()
-                                       : nlohmann::json({{"keys", {group["public"]}}}).dump();
-      absl::StatusOr<std::vector<ImportedPublicKey>> imported = ImportJwks(text);
+      std::string text =
+          keys_are_sets ? group["public"].dump()
+                        : nlohmann::json({{"keys", {group["public"]}}}).dump();
+      absl::StatusOr<std::vector<ImportedPublicKey>> imported =
+          ImportJwks(text);
       if (imported.ok()) keys = *std::move(imported);
     }
     for (const nlohmann::json& test : group["tests"]) {
@@ -181,8 +188,7 @@ void RunJwsVectors(const nlohmann::json& vectors, const std::string& file,
       bool expected = label == "valid" && !keys.empty() &&
                       kSignetAlgorithms.count(AlgOf(jws)) > 0 &&
                       kNotStrictBase64.count(id) == 0 &&
-                      jws.find("..") == std::string::npos &&
-                      jws.back() != '.';
+                      jws.find("..") == std::string::npos && jws.back() != '.';
 
       bool accepted = JwsAccepted(jws, keys);
 

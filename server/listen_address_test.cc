@@ -32,9 +32,8 @@ TEST(ListenAddress, MalformedAddressesAreInvalid) {
   const std::string long_path = "unix:/" + std::string(107, 'a');
   for (const std::string& text :
        {std::string(""), std::string("localhost"), std::string(":8443"),
-        std::string("host:"), std::string("host:65536"),
-        std::string("host:-1"), std::string("host:80a"),
-        std::string("ho st:80"), std::string("::1:80"),
+        std::string("host:"), std::string("host:65536"), std::string("host:-1"),
+        std::string("host:80a"), std::string("ho st:80"), std::string("::1:80"),
         std::string("unix:"), std::string("unix:relative.sock"), long_path}) {
     absl::StatusOr<ListenAddress> address = ParseListenAddress(text);
 

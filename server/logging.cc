@@ -20,7 +20,8 @@ absl::Status ConfigureLogging(absl::string_view program,
   }
 
   auto logger = spdlog::stderr_logger_mt(std::string(program));
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %n: %v", spdlog::pattern_time_type::utc);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %n: %v",
+                      spdlog::pattern_time_type::utc);
   logger->set_level(parsed);
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);

@@ -11,7 +11,8 @@ namespace signet::server {
 //   2026-12-04T16:50:00.123Z info signetd: serving on unix:/run/signet.sock
 // `level` is one of trace, debug, info, warn, error, off; anything else is
 // INVALID_ARGUMENT and leaves logging as it was.
-absl::Status ConfigureLogging(absl::string_view program, absl::string_view level);
+absl::Status ConfigureLogging(absl::string_view program,
+                              absl::string_view level);
 
 }  // namespace signet::server
 

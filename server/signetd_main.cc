@@ -106,9 +106,8 @@ int Fail(const absl::Status& status) {
 
 absl::Status Migrate() {
   SIGNET_ASSIGN_OR_RETURN(auto connection, ConnectToStore());
-  SIGNET_ASSIGN_OR_RETURN(
-      db::MigrationReport report,
-      db::Migrate(*connection, db::EmbeddedMigrations()));
+  SIGNET_ASSIGN_OR_RETURN(db::MigrationReport report,
+                          db::Migrate(*connection, db::EmbeddedMigrations()));
   if (report.applied.empty()) {
     spdlog::info("schema is current at version {}", report.to_version);
   } else {
@@ -217,8 +216,8 @@ int Main(int argc, char** argv) {
     BlockStopSignals();
     return Serve();
   }
-  return Fail(absl::InvalidArgumentError(absl::StrCat(
-      "unknown command '", command, "': use serve or migrate")));
+  return Fail(absl::InvalidArgumentError(
+      absl::StrCat("unknown command '", command, "': use serve or migrate")));
 }
 
 }  // namespace

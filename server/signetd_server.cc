@@ -45,8 +45,8 @@ bool SomeoneListensOn(const std::string& path) {
   sockaddr_un address = {};
   address.sun_family = AF_UNIX;
   strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address),
-                           sizeof(address)) == 0;
+  bool connected =
+      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
   close(fd);
   return connected;
 }
@@ -60,20 +60,20 @@ absl::Status CheckUnixAddressIsFree(const ListenAddress& address) {
   std::string directory = path.substr(0, path.rfind('/'));
   struct stat info;
   if (!directory.empty() && stat(directory.c_str(), &info) != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", address.address, ": directory ", directory, ": ",
-        strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address.address, ": directory ",
+                     directory, ": ", strerror(errno)));
   }
   if (lstat(path.c_str(), &info) != 0) return absl::OkStatus();
   if (!S_ISSOCK(info.st_mode)) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", address.address, ": ", path,
-        " exists and is not a socket"));
+    return absl::UnavailableError(absl::StrCat("cannot listen on ",
+                                               address.address, ": ", path,
+                                               " exists and is not a socket"));
   }
   if (SomeoneListensOn(path)) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", address.address,
-        ": another server is listening there"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address.address,
+                     ": another server is listening there"));
   }
   return absl::OkStatus();
 }

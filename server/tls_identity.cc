@@ -34,8 +34,8 @@ absl::StatusOr<std::string> ReadFile(absl::string_view flag,
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot read ", flag, "=", path, ": ", strerror(errno)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read ", flag, "=", path, ": ", strerror(errno)));
   }
   std::stringstream contents;
   contents << in.rdbuf();
@@ -79,16 +79,15 @@ absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
   std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PrivateKey(
       MemoryBio(identity.private_key).get(), nullptr, nullptr, nullptr));
   if (key == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tls_key=", key_path,
-                     " is not an unencrypted PEM private key: ",
-                     OpenSslReason()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls_key=", key_path,
+        " is not an unencrypted PEM private key: ", OpenSslReason()));
   }
   if (X509_check_private_key(certificate.get(), key.get()) != 1) {
     OpenSslReason();
     return absl::InvalidArgumentError(
-        absl::StrCat("--tls_key=", key_path, " does not belong to --tls_cert=",
-                     certificate_path));
+        absl::StrCat("--tls_key=", key_path,
+                     " does not belong to --tls_cert=", certificate_path));
   }
   return identity;
 }

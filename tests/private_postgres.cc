@@ -26,10 +26,9 @@ std::string PrivatePostgresScript() {
 }
 
 absl::StatusOr<std::unique_ptr<PrivatePostgres>> PrivatePostgres::Start() {
-  absl::StatusOr<CommandResult> started =
-      RunCommand({PrivatePostgresScript(), "start", "--owner-pid",
-                  absl::StrCat(getpid())},
-                 absl::Seconds(120));
+  absl::StatusOr<CommandResult> started = RunCommand(
+      {PrivatePostgresScript(), "start", "--owner-pid", absl::StrCat(getpid())},
+      absl::Seconds(120));
   if (!started.ok()) return started.status();
   if (started->exit_code != 0) {
     return absl::InternalError(
@@ -37,7 +36,8 @@ absl::StatusOr<std::unique_ptr<PrivatePostgres>> PrivatePostgres::Start() {
   }
 
   // The connection string is the last line the script prints.
-  absl::string_view output = absl::StripTrailingAsciiWhitespace(started->output);
+  absl::string_view output =
+      absl::StripTrailingAsciiWhitespace(started->output);
   absl::string_view conninfo = output.substr(output.rfind('\n') + 1);
   return std::unique_ptr<PrivatePostgres>(
       new PrivatePostgres(std::string(conninfo), HostOf(conninfo)));

@@ -69,8 +69,7 @@ class SignetdTest : public ::testing::Test {
   std::unique_ptr<Subprocess> StartSignetd(
       std::vector<std::string> extra_flags = {}) {
     std::vector<std::string> argv = {
-        kSignetd,
-        absl::StrCat("--listen=", socket_, ",127.0.0.1:0"),
+        kSignetd, absl::StrCat("--listen=", socket_, ",127.0.0.1:0"),
         absl::StrCat("--tls_cert=", certificate_.certificate_path),
         absl::StrCat("--tls_key=", certificate_.key_path),
         absl::StrCat("--database=", database_)};
@@ -185,8 +184,8 @@ TEST_F(SignetdTest, SignetctlReportsServing) {
   auto signetd = StartSignetd();
   ASSERT_NE(signetd, nullptr);
 
-  absl::StatusOr<CommandResult> over_socket = RunCommand(
-      {kSignetctl, absl::StrCat("--target=", socket_), "health"});
+  absl::StatusOr<CommandResult> over_socket =
+      RunCommand({kSignetctl, absl::StrCat("--target=", socket_), "health"});
   absl::StatusOr<CommandResult> over_tls = RunCommand(
       {kSignetctl, absl::StrCat("--target=", tls_address_),
        absl::StrCat("--tls_ca=", certificate_.certificate_path), "health"});
@@ -222,8 +221,8 @@ TEST_F(SignetdTest, ReflectionListsTheHealthService) {
 
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  auto stream =
-      ServerReflection::NewStub(Channel(socket_))->ServerReflectionInfo(&context);
+  auto stream = ServerReflection::NewStub(Channel(socket_))
+                    ->ServerReflectionInfo(&context);
   ServerReflectionRequest request;
   request.set_list_services("");
   ASSERT_TRUE(stream->Write(request));
@@ -235,9 +234,9 @@ TEST_F(SignetdTest, ReflectionListsTheHealthService) {
   for (const auto& service : response.list_services_response().service()) {
     services.push_back(service.name());
   }
-  EXPECT_NE(std::find(services.begin(), services.end(),
-                      "grpc.health.v1.Health"),
-            services.end());
+  EXPECT_NE(
+      std::find(services.begin(), services.end(), "grpc.health.v1.Health"),
+      services.end());
 }
 
 TEST_F(SignetdTest, SigtermTellsWatchersAndStopsWithinTheGracePeriod) {
@@ -246,8 +245,8 @@ TEST_F(SignetdTest, SigtermTellsWatchersAndStopsWithinTheGracePeriod) {
   ASSERT_NE(signetd, nullptr);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  auto watch = Health::NewStub(Channel(socket_))
-                   ->Watch(&context, HealthCheckRequest());
+  auto watch =
+      Health::NewStub(Channel(socket_))->Watch(&context, HealthCheckRequest());
   HealthCheckResponse update;
   ASSERT_TRUE(watch->Read(&update));
   ASSERT_EQ(update.status(), HealthCheckResponse::SERVING);
@@ -302,11 +301,11 @@ TEST_P(SignetdBadStartTest, ExitsNonZeroWithOneClearLine) {
   const BadStart& bad = GetParam();
   std::vector<std::string> args;
   for (const std::string& flag : bad.flags) {
-    args.push_back(absl::StrReplaceAll(
-        flag, {{"$DIR", directory_},
-               {"$DATABASE", database_},
-               {"$CERT", certificate_.certificate_path},
-               {"$KEY", certificate_.key_path}}));
+    args.push_back(
+        absl::StrReplaceAll(flag, {{"$DIR", directory_},
+                                   {"$DATABASE", database_},
+                                   {"$CERT", certificate_.certificate_path},
+                                   {"$KEY", certificate_.key_path}}));
   }
 
   CommandResult result = Signetd(args);
@@ -325,42 +324,54 @@ INSTANTIATE_TEST_SUITE_P(
         BadStart{"UnknownFlag", {"--no_such_flag=1"}, "no_such_flag", 1},
         BadStart{"BadDuration",
                  {"--listen=unix:$DIR/s", "--shutdown_grace=soon"},
-                 "shutdown_grace", 1},
+                 "shutdown_grace",
+                 1},
         BadStart{"BadLogLevel",
                  {"--listen=unix:$DIR/s", "--log_level=loud"},
-                 "--log_level=loud is not one of", 2},
+                 "--log_level=loud is not one of",
+                 2},
         BadStart{"NoListenAddress", {"--database=$DATABASE"}, "no --listen", 2},
         BadStart{"ListenAddressWithoutPort",
                  {"--listen=localhost", "--database=$DATABASE"},
-                 "--listen=localhost: no port", 2},
+                 "--listen=localhost: no port",
+                 2},
         BadStart{"RelativeSocketPath",
                  {"--listen=unix:signetd.sock", "--database=$DATABASE"},
-                 "must be absolute", 2},
+                 "must be absolute",
+                 2},
         BadStart{"TlsWithoutCertificate",
                  {"--listen=127.0.0.1:0", "--database=$DATABASE"},
-                 "--tls_cert is required", 2},
+                 "--tls_cert is required",
+                 2},
         BadStart{"UnreadableCertificate",
                  {"--listen=127.0.0.1:0", "--tls_cert=$DIR/missing.pem",
                   "--tls_key=$KEY", "--database=$DATABASE"},
-                 "cannot read --tls_cert=", 2},
+                 "cannot read --tls_cert=",
+                 2},
         BadStart{"CertificateThatIsNotPem",
                  {"--listen=127.0.0.1:0", "--tls_cert=$KEY", "--tls_key=$KEY",
                   "--database=$DATABASE"},
-                 "is not a PEM certificate", 2},
+                 "is not a PEM certificate",
+                 2},
         BadStart{"KeyOfAnotherCertificate",
-                 {"--listen=127.0.0.1:0", "--tls_cert=$CERT",
-                  "--tls_key=$CERT", "--database=$DATABASE"},
-                 "is not an unencrypted PEM private key", 2},
+                 {"--listen=127.0.0.1:0", "--tls_cert=$CERT", "--tls_key=$CERT",
+                  "--database=$DATABASE"},
+                 "is not an unencrypted PEM private key",
+                 2},
         BadStart{"NoDatabase", {"--listen=unix:$DIR/s"}, "no store", 2},
         BadStart{"UnreachableDatabase",
                  {"--listen=unix:$DIR/s",
                   "--database=host=$DIR/nowhere dbname=signet"},
-                 "cannot connect to the store", 1},
+                 "cannot connect to the store",
+                 1},
         BadStart{"SocketDirectoryMissing",
                  {"--listen=unix:$DIR/missing/s", "--database=$DATABASE"},
-                 "directory $DIR/missing", 1},
-        BadStart{"UnknownCommand", {"--database=$DATABASE", "serve-all"},
-                 "unknown command 'serve-all'", 2}),
+                 "directory $DIR/missing",
+                 1},
+        BadStart{"UnknownCommand",
+                 {"--database=$DATABASE", "serve-all"},
+                 "unknown command 'serve-all'",
+                 2}),
     [](const ::testing::TestParamInfo<BadStart>& info) {
       return info.param.name;
     });
@@ -370,11 +381,11 @@ TEST_F(SignetdTest, AddressInUseIsRefused) {
   auto first = StartSignetd();
   ASSERT_NE(first, nullptr);
 
-  CommandResult second = Signetd(
-      {absl::StrCat("--listen=", tls_address_),
-       absl::StrCat("--tls_cert=", certificate_.certificate_path),
-       absl::StrCat("--tls_key=", certificate_.key_path),
-       absl::StrCat("--database=", database_)});
+  CommandResult second =
+      Signetd({absl::StrCat("--listen=", tls_address_),
+               absl::StrCat("--tls_cert=", certificate_.certificate_path),
+               absl::StrCat("--tls_key=", certificate_.key_path),
+               absl::StrCat("--database=", database_)});
 
   EXPECT_EQ(second.exit_code, 1) << second.output;
   EXPECT_TRUE(absl::StrContains(
@@ -387,13 +398,12 @@ TEST_F(SignetdTest, SocketOfARunningServerIsNotTakenOver) {
   auto first = StartSignetd();
   ASSERT_NE(first, nullptr);
 
-  CommandResult second =
-      Signetd({absl::StrCat("--listen=", socket_),
-               absl::StrCat("--database=", database_)});
+  CommandResult second = Signetd({absl::StrCat("--listen=", socket_),
+                                  absl::StrCat("--database=", database_)});
 
   EXPECT_EQ(second.exit_code, 1) << second.output;
-  EXPECT_TRUE(absl::StrContains(second.output,
-                                "another server is listening there"))
+  EXPECT_TRUE(
+      absl::StrContains(second.output, "another server is listening there"))
       << second.output;
   HealthCheckResponse response;
   EXPECT_TRUE(CheckHealth(Channel(socket_), &response).ok());
@@ -414,9 +424,8 @@ TEST_F(SignetdTest, StaleSocketFileIsReplaced) {
 }
 
 TEST_F(SignetdTest, UnmigratedDatabaseIsRefusedWithWhatToRun) {
-  CommandResult result =
-      Signetd({absl::StrCat("--listen=", socket_),
-               absl::StrCat("--database=", database_)});
+  CommandResult result = Signetd({absl::StrCat("--listen=", socket_),
+                                  absl::StrCat("--database=", database_)});
 
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_TRUE(absl::StrContains(result.output, "run `signetd migrate`"))

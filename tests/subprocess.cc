@@ -12,9 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 
 extern char** environ;
 
@@ -30,8 +30,8 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 
 std::string NewOutputPath() {
   const char* dir = getenv("TEST_TMPDIR");
-  std::string path = absl::StrCat(dir != nullptr ? dir : "/tmp",
-                                  "/subprocess-output.XXXXXX");
+  std::string path =
+      absl::StrCat(dir != nullptr ? dir : "/tmp", "/subprocess-output.XXXXXX");
   int fd = mkstemp(path.data());
   if (fd >= 0) close(fd);
   return path;
@@ -48,8 +48,7 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
                                    O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
-                                   output_path.c_str(),
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output_path.c_str(),
                                    O_WRONLY | O_TRUNC | O_APPEND, 0);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
 
@@ -94,8 +93,8 @@ bool Subprocess::Reap(int* exit_code) {
     int status;
     if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
     exited_ = true;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status)
-                                   : 128 + WTERMSIG(status);
+    exit_code_ =
+        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   *exit_code = exit_code_;
   return true;
@@ -109,15 +108,15 @@ absl::Status Subprocess::WaitForOutput(absl::string_view text,
     int exit_code;
     if (Reap(&exit_code)) {
       if (absl::StrContains(Output(), text)) return absl::OkStatus();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "exited with ", exit_code, " before printing \"", text,
-          "\"; it printed:\n", Output()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("exited with ", exit_code, " before printing \"", text,
+                       "\"; it printed:\n", Output()));
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "no \"", text, "\" after ", absl::FormatDuration(timeout),
-      "; it printed:\n", Output()));
+  return absl::DeadlineExceededError(absl::StrCat("no \"", text, "\" after ",
+                                                  absl::FormatDuration(timeout),
+                                                  "; it printed:\n", Output()));
 }
 
 void Subprocess::Signal(int signal) {
@@ -145,9 +144,9 @@ absl::StatusOr<CommandResult> RunCommand(
   if (!process.ok()) return process.status();
   absl::StatusOr<int> exit_code = (*process)->Wait(timeout);
   if (!exit_code.ok()) {
-    return absl::DeadlineExceededError(
-        absl::StrCat(absl::StrJoin(argv, " "), ": ", exit_code.status().message(),
-                     "; it printed:\n", (*process)->Output()));
+    return absl::DeadlineExceededError(absl::StrCat(
+        absl::StrJoin(argv, " "), ": ", exit_code.status().message(),
+        "; it printed:\n", (*process)->Output()));
   }
   return CommandResult{*exit_code, (*process)->Output()};
 }

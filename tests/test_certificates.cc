@@ -14,9 +14,8 @@ absl::StatusOr<TestCertificate> MakeSelfSignedCertificate(
   absl::StatusOr<CommandResult> made = RunCommand(
       {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
        "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj",
-       "/CN=localhost", "-addext",
-       "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
-       certificate.key_path, "-out", certificate.certificate_path});
+       "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+       "-keyout", certificate.key_path, "-out", certificate.certificate_path});
   if (!made.ok()) return made.status();
   if (made->exit_code != 0) {
     return absl::InternalError(
