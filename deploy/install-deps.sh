@@ -11,7 +11,8 @@ packages=(
   libgrpc++-dev libprotobuf-dev libabsl-dev libpqxx-dev libpq-dev libssl-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev
   # Tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjwt-dev libcpp-jwt-dev
+  android-libboringssl-dev clang-format
   # Running: the store, certificates, the private cluster's helpers
   postgresql openssl util-linux iproute2 procps
 )
