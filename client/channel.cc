@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
 #include "base/status_macros.h"
 #include "grpcpp/security/credentials.h"
 
@@ -14,18 +15,12 @@ namespace signet::client {
 namespace {
 
 absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  SIGNET_ASSIGN_OR_RETURN(std::string contents, ReadFile(path));
+  if (!absl::StrContains(contents, "-----BEGIN CERTIFICATE-----")) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot read --tls_ca=", path, ": ", strerror(errno)));
+        absl::StrCat("CA file ", path, " holds no PEM certificate"));
   }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  if (!absl::StrContains(contents.str(), "-----BEGIN CERTIFICATE-----")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tls_ca=", path, " holds no PEM certificate"));
-  }
-  return contents.str();
+  return contents;
 }
 
 // gRPC accepts "host" and then fails later with "connection refused" on

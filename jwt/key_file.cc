@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
 #include "base/status_macros.h"
 #include "jwt/strict_json.h"
 #include "nlohmann/json.hpp"
@@ -63,14 +64,12 @@ absl::StatusOr<KeyFile> ParseKeyFile(absl::string_view json) {
 }
 
 absl::StatusOr<KeyFile> ReadKeyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read key file ", path, ": ", strerror(errno)));
+  absl::StatusOr<std::string> contents = ReadFile(path);
+  if (!contents.ok()) {
+    return absl::Status(contents.status().code(),
+                        absl::StrCat("key file: ", contents.status().message()));
   }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  absl::StatusOr<KeyFile> key_file = ParseKeyFile(contents.str());
+  absl::StatusOr<KeyFile> key_file = ParseKeyFile(*contents);
   if (!key_file.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", key_file.status().message()));

@@ -2,6 +2,8 @@
 //
 //   signetd [serve] --listen=ADDRESS[,ADDRESS...] --database=CONNINFO [flags]
 //   signetd migrate --database=CONNINFO
+//   signetd bootstrap --database=CONNINFO --account_id=ID
+//       (--public_key=PATH | --key_file=PATH [--algorithm=ES256])
 //
 // Exit codes: 0 after a clean stop, 1 when the server cannot start or a
 // command fails, 2 for bad flags or arguments.
@@ -16,6 +18,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_join.h"
+#include "base/file.h"
 #include "base/status_macros.h"
 #include "db/connection.h"
 #include "db/migrations.h"
@@ -23,6 +26,8 @@
 #include "grpc/support/log.h"
 #include "server/listen_address.h"
 #include "server/logging.h"
+#include "server/bootstrap.h"
+#include "server/signetd.h"
 #include "server/signetd_server.h"
 #include "server/tls_identity.h"
 #include "spdlog/spdlog.h"
@@ -46,6 +51,34 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "before they are cancelled.");
 ABSL_FLAG(bool, migrate, false,
           "Apply pending schema migrations before serving.");
+ABSL_FLAG(std::vector<std::string>, audience, {},
+          "Comma-separated audiences that tokens for signetd's own API may "
+          "name. Default: https://localhost/ and https://HOST:PORT/ for each "
+          "TLS --listen address (and https://localhost:PORT/ for wildcard "
+          "and loopback hosts).");
+ABSL_FLAG(std::string, account_domain, "signet.internal",
+          "Accounts' emails are ACCOUNT_ID@ACCOUNT_DOMAIN.");
+ABSL_FLAG(std::string, project_id, "signet",
+          "The deployment's name, written into key files as project_id.");
+ABSL_FLAG(std::string, token_uri, "",
+          "signetd's address as clients reach it, written into key files. "
+          "Default: https://HOST:PORT/ of the first TLS --listen address.");
+ABSL_FLAG(int, max_keys_per_account, 10,
+          "Keys an account may have, enabled and disabled together.");
+ABSL_FLAG(bool, allow_self_key_creation, false,
+          "Let accounts that are not global admins add keys to themselves.");
+ABSL_FLAG(int, store_connections, 8,
+          "PostgreSQL connections for the API, and as many for key lookups.");
+ABSL_FLAG(std::string, account_id, "",
+          "bootstrap: the first admin account's id.");
+ABSL_FLAG(std::string, public_key, "",
+          "bootstrap: a PEM public key, certificate or JWK file for the "
+          "first admin (preferred: the private key never leaves you).");
+ABSL_FLAG(std::string, key_file, "",
+          "bootstrap: where to write the generated key file (mode 0600; "
+          "it must not exist yet).");
+ABSL_FLAG(std::string, algorithm, "ES256",
+          "bootstrap: RS256, ES256 or EdDSA for a generated key.");
 
 namespace signet::server {
 namespace {
@@ -118,8 +151,30 @@ absl::Status Migrate() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<SignetdOptions> OptionsFromFlags() {
-  SignetdOptions options;
+std::string TokenUriFlag(const std::vector<ListenAddress>& listen) {
+  std::string token_uri = absl::GetFlag(FLAGS_token_uri);
+  if (!token_uri.empty()) return token_uri;
+  for (const ListenAddress& address : listen) {
+    if (address.transport == ListenAddress::Transport::kTls) {
+      return absl::StrCat("https://", address.address, "/");
+    }
+  }
+  return "https://localhost/";
+}
+
+AccountServiceOptions AccountOptionsFromFlags(
+    const std::vector<ListenAddress>& listen) {
+  AccountServiceOptions options;
+  options.account_domain = absl::GetFlag(FLAGS_account_domain);
+  options.project_id = absl::GetFlag(FLAGS_project_id);
+  options.token_uri = TokenUriFlag(listen);
+  options.max_keys_per_account = absl::GetFlag(FLAGS_max_keys_per_account);
+  options.allow_self_key_creation = absl::GetFlag(FLAGS_allow_self_key_creation);
+  return options;
+}
+
+absl::StatusOr<SignetdConfig> ConfigFromFlags() {
+  SignetdConfig options;
   if (absl::GetFlag(FLAGS_listen).empty()) {
     return absl::InvalidArgumentError(
         "no --listen address: pass host:port (TLS) and/or unix:/path");
@@ -135,6 +190,15 @@ absl::StatusOr<SignetdOptions> OptionsFromFlags() {
                             LoadTlsIdentity(absl::GetFlag(FLAGS_tls_cert),
                                             absl::GetFlag(FLAGS_tls_key)));
   }
+  if (absl::GetFlag(FLAGS_max_keys_per_account) < 1 ||
+      absl::GetFlag(FLAGS_store_connections) < 1) {
+    return absl::InvalidArgumentError(
+        "--max_keys_per_account and --store_connections must be at least 1");
+  }
+  options.database = DatabaseFlag();
+  options.pool_size = absl::GetFlag(FLAGS_store_connections);
+  options.audiences = absl::GetFlag(FLAGS_audience);
+  options.accounts = AccountOptionsFromFlags(options.listen);
   return options;
 }
 
@@ -156,13 +220,15 @@ int AwaitStopSignal() {
 }
 
 int Serve() {
-  absl::StatusOr<SignetdOptions> options = OptionsFromFlags();
-  if (!options.ok()) return Fail(options.status());
+  absl::StatusOr<SignetdConfig> config = ConfigFromFlags();
+  if (!config.ok()) return Fail(config.status());
   if (absl::Status store = PrepareStore(); !store.ok()) return Fail(store);
 
-  absl::StatusOr<std::unique_ptr<SignetdServer>> server =
-      SignetdServer::Start(*options);
+  absl::StatusOr<std::unique_ptr<Signetd>> server =
+      Signetd::Start(*std::move(config));
   if (!server.ok()) return Fail(server.status());
+  spdlog::info("accepting tokens for audiences {}",
+               absl::StrJoin((*server)->audiences(), ", "));
   spdlog::info("serving on {}",
                absl::StrJoin((*server)->bound_addresses(), ", "));
 
@@ -174,6 +240,45 @@ int Serve() {
   (*server)->Shutdown(grace);
   spdlog::info("stopped");
   return EXIT_SUCCESS;
+}
+
+absl::Status RunBootstrap() {
+  BootstrapRequest request;
+  request.account_id = absl::GetFlag(FLAGS_account_id);
+  request.account_domain = absl::GetFlag(FLAGS_account_domain);
+  request.key_file_path = absl::GetFlag(FLAGS_key_file);
+  request.key_file_fields = {absl::GetFlag(FLAGS_project_id),
+                             TokenUriFlag({})};
+  std::optional<jwt::Algorithm> algorithm =
+      jwt::AlgorithmFromName(absl::GetFlag(FLAGS_algorithm));
+  if (!algorithm.has_value()) {
+    return absl::InvalidArgumentError(
+        "--algorithm must be RS256, ES256 or EdDSA");
+  }
+  request.algorithm = *algorithm;
+  if (request.account_id.empty()) {
+    return absl::InvalidArgumentError("bootstrap needs --account_id");
+  }
+  if (absl::GetFlag(FLAGS_public_key).empty() == request.key_file_path.empty()) {
+    return absl::InvalidArgumentError(
+        "bootstrap needs exactly one of --public_key=PATH (preferred) and "
+        "--key_file=PATH");
+  }
+  if (!absl::GetFlag(FLAGS_public_key).empty()) {
+    SIGNET_ASSIGN_OR_RETURN(request.public_key_data,
+                            ReadFile(absl::GetFlag(FLAGS_public_key)));
+  }
+
+  SIGNET_ASSIGN_OR_RETURN(auto connection, ConnectToStore());
+  SIGNET_RETURN_IF_ERROR(
+      db::CheckSchemaIsCurrent(*connection, db::EmbeddedMigrations()));
+  db::Store store(std::make_shared<db::ConnectionPool>(DatabaseFlag(), 1));
+  SIGNET_ASSIGN_OR_RETURN(db::AccountRow admin, Bootstrap(store, request));
+  spdlog::info("bootstrap done: {} is a global admin{}", admin.email,
+               request.key_file_path.empty()
+                   ? ""
+                   : absl::StrCat("; its key file is ", request.key_file_path));
+  return absl::OkStatus();
 }
 
 void BlockStopSignals() {
@@ -192,7 +297,9 @@ int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "the signet credential server.\n\n"
       "  signetd [serve] --listen=ADDRESS[,ADDRESS...] --database=CONNINFO\n"
-      "  signetd migrate --database=CONNINFO\n");
+      "  signetd migrate --database=CONNINFO\n"
+      "  signetd bootstrap --database=CONNINFO --account_id=ID\n"
+      "      (--public_key=PATH | --key_file=PATH [--algorithm=ES256])\n");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (absl::Status logging =
           ConfigureLogging("signetd", absl::GetFlag(FLAGS_log_level));
@@ -210,6 +317,10 @@ int Main(int argc, char** argv) {
   if (command == "migrate") {
     absl::Status migrated = Migrate();
     return migrated.ok() ? EXIT_SUCCESS : Fail(migrated);
+  }
+  if (command == "bootstrap") {
+    absl::Status done = RunBootstrap();
+    return done.ok() ? EXIT_SUCCESS : Fail(done);
   }
   if (command == "serve") {
     // Before any thread starts, so that only sigwait() sees these signals.

@@ -18,14 +18,20 @@ namespace signet::server {
 namespace {
 
 std::shared_ptr<grpc::ServerCredentials> CredentialsFor(
-    const ListenAddress& address, const std::optional<TlsIdentity>& tls) {
+    const ListenAddress& address, const SignetdOptions& options) {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
   if (address.transport == ListenAddress::Transport::kLocal) {
-    return grpc::experimental::LocalServerCredentials(UDS);
+    credentials = grpc::experimental::LocalServerCredentials(UDS);
+  } else {
+    grpc::SslServerCredentialsOptions tls;
+    tls.pem_key_cert_pairs.push_back(
+        {options.tls->private_key, options.tls->certificate_chain});
+    credentials = grpc::SslServerCredentials(tls);
   }
-  grpc::SslServerCredentialsOptions options;
-  options.pem_key_cert_pairs.push_back(
-      {tls->private_key, tls->certificate_chain});
-  return grpc::SslServerCredentials(options);
+  if (options.auth_processor != nullptr) {
+    credentials->SetAuthMetadataProcessor(options.auth_processor);
+  }
+  return credentials;
 }
 
 // "127.0.0.1:0" bound to port 41234 -> "127.0.0.1:41234"
@@ -100,8 +106,11 @@ absl::StatusOr<std::unique_ptr<SignetdServer>> SignetdServer::Start(
       absl::Status free = CheckUnixAddressIsFree(address);
       if (!free.ok()) return free;
     }
-    builder.AddListeningPort(address.address,
-                             CredentialsFor(address, options.tls), &ports[i]);
+    builder.AddListeningPort(address.address, CredentialsFor(address, options),
+                             &ports[i]);
+  }
+  for (grpc::Service* service : options.services) {
+    builder.RegisterService(service);
   }
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

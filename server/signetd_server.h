@@ -18,10 +18,14 @@ struct SignetdOptions {
   std::vector<ListenAddress> listen;
   // Required when any address uses TLS.
   std::optional<TlsIdentity> tls;
+  // Served on every address; not owned, must outlive the server.
+  std::vector<grpc::Service*> services;
+  // Checks the token of every call on every address, when set.
+  std::shared_ptr<grpc::AuthMetadataProcessor> auth_processor;
 };
 
-// signetd's gRPC server: the standard health service (grpc.health.v1) and
-// server reflection on every listen address.
+// signetd's gRPC server: the given services, the standard health service
+// (grpc.health.v1) and server reflection on every listen address.
 class SignetdServer {
  public:
   // Binds every address and starts serving. INVALID_ARGUMENT for a TLS

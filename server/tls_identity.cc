@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
 #include "base/status_macros.h"
 
 namespace signet::server {
@@ -26,20 +27,18 @@ struct PkeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
 
-absl::StatusOr<std::string> ReadFile(absl::string_view flag,
-                                     const std::string& path) {
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag,
+                                         const std::string& path) {
   if (path.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, " is required for a TLS listen address"));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> contents = ReadFile(path);
+  if (!contents.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot read ", flag, "=", path, ": ", strerror(errno)));
+        absl::StrCat(flag, ": ", contents.status().message()));
   }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  return contents;
 }
 
 // Drains OpenSSL's error queue into one reason, so that no stale error is
@@ -65,9 +64,9 @@ absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
                                             const std::string& key_path) {
   TlsIdentity identity;
   SIGNET_ASSIGN_OR_RETURN(identity.certificate_chain,
-                          ReadFile("--tls_cert", certificate_path));
+                          ReadFlagFile("--tls_cert", certificate_path));
   SIGNET_ASSIGN_OR_RETURN(identity.private_key,
-                          ReadFile("--tls_key", key_path));
+                          ReadFlagFile("--tls_key", key_path));
 
   std::unique_ptr<X509, X509Free> certificate(PEM_read_bio_X509(
       MemoryBio(identity.certificate_chain).get(), nullptr, nullptr, nullptr));

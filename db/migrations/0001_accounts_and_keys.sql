@@ -42,15 +42,15 @@ CREATE INDEX keys_account_uid ON keys (account_uid);
 
 -- Every change to an account or a key is announced on the channel
 -- `signet_changes` so that verifiers drop what they cached at once. The
--- payload is `<kind> <account_id> [<key_id>]`; both ids are restricted to
--- characters that need no quoting.
+-- payload is `<kind> <account email> [<key id>]`, such as
+-- `key_update robot-1@signet.internal 0f3a...`; neither holds a space.
 CREATE FUNCTION signet_notify_account_change() RETURNS trigger AS $$
 DECLARE
   row accounts;
 BEGIN
   row := COALESCE(NEW, OLD);
   PERFORM pg_notify('signet_changes',
-                    'account_' || lower(TG_OP) || ' ' || row.account_id);
+                    'account_' || lower(TG_OP) || ' ' || row.email);
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -65,7 +65,7 @@ DECLARE
   owner text;
 BEGIN
   row := COALESCE(NEW, OLD);
-  SELECT account_id INTO owner FROM accounts WHERE uid = row.account_uid;
+  SELECT email INTO owner FROM accounts WHERE uid = row.account_uid;
   PERFORM pg_notify('signet_changes',
                     'key_' || lower(TG_OP) || ' ' || COALESCE(owner, '-')
                     || ' ' || row.key_id);

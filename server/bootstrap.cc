@@ -1,0 +1,78 @@
+#include "server/bootstrap.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "jwt/key_file.h"
+#include "jwt/key_import.h"
+#include "jwt/private_key.h"
+#include "server/resource_names.h"
+
+namespace signet::server {
+namespace {
+
+// Writes `contents` to a new file readable by its owner only. The file must
+// not exist: an existing key file is never overwritten.
+absl::Status WriteNewPrivateFile(const std::string& path,
+                                 const std::string& contents) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot create key file ", path, ": ", strerror(errno)));
+  }
+  bool written = write(fd, contents.data(), contents.size()) ==
+                 static_cast<ssize_t>(contents.size());
+  bool closed = close(fd) == 0;
+  if (!written || !closed) {
+    unlink(path.c_str());
+    return absl::InternalError(absl::StrCat("cannot write key file ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<db::AccountRow> Bootstrap(db::Store& store,
+                                         const BootstrapRequest& request) {
+  if (!IsValidAccountId(request.account_id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "account id \"", request.account_id,
+        "\" is not 6 to 30 characters of a-z, 0-9 and -"));
+  }
+  db::AccountRow account;
+  account.account_id = request.account_id;
+  account.email =
+      absl::StrCat(request.account_id, "@", request.account_domain);
+  account.display_name = "signet administrator";
+
+  if (request.public_key_data.has_value()) {
+    SIGNET_ASSIGN_OR_RETURN(jwt::ImportedPublicKey imported,
+                            jwt::ImportPublicKey(*request.public_key_data));
+    return store.Bootstrap(account, KeyRowFor(account.account_id, imported.key,
+                                              "uploaded", imported.validity));
+  }
+
+  // The key file carries the account's unique id, so the id is chosen here
+  // and the file written before the store commits; if the store refuses,
+  // the file goes again.
+  account.uid = NewUniqueId();
+  SIGNET_ASSIGN_OR_RETURN(jwt::PrivateKey key,
+                          jwt::PrivateKey::Generate(request.algorithm));
+  db::KeyRow row =
+      KeyRowFor(account.account_id, key.public_key(), "generated", {});
+  SIGNET_RETURN_IF_ERROR(WriteNewPrivateFile(
+      request.key_file_path,
+      jwt::SerializeKeyFile(jwt::KeyFile{
+          request.key_file_fields.project_id, row.key_id, key.ToPkcs8Pem(),
+          account.email, account.uid, request.key_file_fields.token_uri})));
+  absl::StatusOr<db::AccountRow> created = store.Bootstrap(account, row);
+  if (!created.ok()) unlink(request.key_file_path.c_str());
+  return created;
+}
+
+}  // namespace signet::server

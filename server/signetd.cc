@@ -1,0 +1,101 @@
+#include "server/signetd.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "jwt/verifier.h"
+#include "verifier/token_auth_processor.h"
+
+namespace signet::server {
+namespace {
+
+bool IsWildcardOrLoopback(absl::string_view host) {
+  return host == "0.0.0.0" || host == "[::]" || host == "127.0.0.1" ||
+         host == "[::1]" || host == "localhost";
+}
+
+void InvalidateFor(verifier::CachedKeySource& keys,
+                   verifier::CallVerifier& callers,
+                   const verifier::StoreChange& change) {
+  if (absl::StartsWith(change.kind, "key_")) {
+    keys.InvalidateKey(change.key_id);
+    callers.ForgetKey(change.key_id);
+  } else if (absl::StartsWith(change.kind, "account_")) {
+    keys.InvalidateAccount(change.account_email);
+    callers.ForgetAccount(change.account_email);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> DefaultAudiences(
+    const std::vector<ListenAddress>& listen) {
+  std::vector<std::string> audiences = {"https://localhost/"};
+  for (const ListenAddress& address : listen) {
+    if (address.transport != ListenAddress::Transport::kTls) continue;
+    audiences.push_back(absl::StrCat("https://", address.address, "/"));
+    size_t colon = address.address.rfind(':');
+    if (IsWildcardOrLoopback(address.address.substr(0, colon))) {
+      audiences.push_back(absl::StrCat("https://localhost",
+                                       address.address.substr(colon), "/"));
+    }
+  }
+  return audiences;
+}
+
+absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
+  std::unique_ptr<Signetd> signetd(new Signetd());
+  signetd->audiences_ = config.audiences.empty()
+                            ? DefaultAudiences(config.listen)
+                            : config.audiences;
+
+  signetd->store_ = std::make_shared<db::Store>(
+      std::make_shared<db::ConnectionPool>(config.database, config.pool_size));
+  auto lookups =
+      std::make_shared<db::ConnectionPool>(config.database, config.pool_size);
+  signetd->keys_ = std::make_shared<verifier::CachedKeySource>(
+      std::make_shared<verifier::PostgresKeySource>(lookups),
+      verifier::KeyCacheOptions{config.key_cache_ttl});
+  jwt::VerifierOptions verifier_options;
+  verifier_options.audiences = signetd->audiences_;
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<jwt::Verifier> verifier,
+                          jwt::Verifier::Create(verifier_options,
+                                                signetd->keys_));
+  signetd->callers_ =
+      std::make_shared<verifier::CallVerifier>(std::move(verifier));
+
+  // Changes drop what both caches hold about a key or an account; after a
+  // reconnect, everything, since changes may have been missed.
+  verifier::CachedKeySource* keys = signetd->keys_.get();
+  verifier::CallVerifier* callers = signetd->callers_.get();
+  signetd->changes_ = std::make_unique<verifier::ChangeListener>(
+      config.database,
+      [keys, callers](const verifier::StoreChange& change) {
+        InvalidateFor(*keys, *callers, change);
+      },
+      [keys, callers] {
+        keys->Clear();
+        callers->ForgetAll();
+      });
+  if (!signetd->changes_->WaitUntilListening(absl::Seconds(10))) {
+    return absl::UnavailableError(
+        "cannot listen for store changes: check --database");
+  }
+  signetd->account_service_ = std::make_unique<AccountServiceImpl>(
+      signetd->store_, signetd->callers_, config.accounts);
+
+  SignetdOptions options{config.listen, config.tls,
+                         {signetd->account_service_.get()},
+                         std::make_shared<verifier::TokenAuthProcessor>(
+                             signetd->callers_)};
+  SIGNET_ASSIGN_OR_RETURN(signetd->server_, SignetdServer::Start(options));
+  return signetd;
+}
+
+Signetd::~Signetd() {
+  if (server_ != nullptr) server_->Shutdown(absl::ZeroDuration());
+}
+
+void Signetd::Shutdown(absl::Duration grace) { server_->Shutdown(grace); }
+
+}  // namespace signet::server

@@ -1,0 +1,96 @@
+#include "verifier/call_verifier.h"
+
+#include "absl/strings/match.h"
+
+namespace signet::verifier {
+namespace {
+
+constexpr char kAuthorization[] = "authorization";
+constexpr absl::string_view kBearer = "Bearer ";
+
+}  // namespace
+
+absl::StatusOr<absl::string_view> BearerToken(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  auto [first, last] = metadata.equal_range(kAuthorization);
+  if (first == last) return absl::string_view();
+  if (std::next(first) != last) {
+    return absl::InvalidArgumentError("more than one authorization entry");
+  }
+  absl::string_view value(first->second.data(), first->second.size());
+  if (value.size() <= kBearer.size() ||
+      !absl::EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer)) {
+    return absl::InvalidArgumentError("authorization is not Bearer <token>");
+  }
+  return value.substr(kBearer.size());
+}
+
+CallVerifier::CallVerifier(std::shared_ptr<const jwt::Verifier> verifier,
+                           size_t max_tokens, const Clock* clock)
+    : verifier_(std::move(verifier)), max_tokens_(max_tokens), clock_(clock) {}
+
+absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
+  uint64_t generation;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto found = verified_.find(token);
+    if (found != verified_.end()) {
+      if (clock_->Now() < found->second.expires_at) return found->second;
+      verified_.erase(found);
+    }
+    generation = generation_;
+  }
+
+  absl::StatusOr<jwt::VerifiedToken> verified = verifier_->Verify(token);
+  if (!verified.ok()) return verified.status();
+  CallerIdentity identity{verified->account_email(), verified->key_id(),
+                          verified->expires_at()};
+
+  absl::MutexLock lock(&mutex_);
+  if (generation == generation_) {
+    if (verified_.size() >= max_tokens_) EvictSoonestExpiring();
+    verified_.emplace(std::string(token), identity);
+  }
+  return identity;
+}
+
+std::optional<CallerIdentity> CallVerifier::CallerOf(
+    const grpc::ServerContext& context) {
+  absl::StatusOr<absl::string_view> token =
+      BearerToken(context.client_metadata());
+  if (!token.ok() || token->empty()) return std::nullopt;
+  absl::StatusOr<CallerIdentity> identity = Verify(*token);
+  if (!identity.ok()) return std::nullopt;
+  return *identity;
+}
+
+void CallVerifier::EvictSoonestExpiring() {
+  auto soonest = verified_.begin();
+  for (auto it = verified_.begin(); it != verified_.end(); ++it) {
+    if (it->second.expires_at < soonest->second.expires_at) soonest = it;
+  }
+  if (soonest != verified_.end()) verified_.erase(soonest);
+}
+
+void CallVerifier::ForgetKey(absl::string_view key_id) {
+  absl::MutexLock lock(&mutex_);
+  ++generation_;
+  absl::erase_if(verified_,
+                 [&](const auto& entry) { return entry.second.key_id == key_id; });
+}
+
+void CallVerifier::ForgetAccount(absl::string_view account_email) {
+  absl::MutexLock lock(&mutex_);
+  ++generation_;
+  absl::erase_if(verified_, [&](const auto& entry) {
+    return entry.second.account_email == account_email;
+  });
+}
+
+void CallVerifier::ForgetAll() {
+  absl::MutexLock lock(&mutex_);
+  ++generation_;
+  verified_.clear();
+}
+
+}  // namespace signet::verifier

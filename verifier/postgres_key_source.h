@@ -1,0 +1,70 @@
+#ifndef SIGNET_VERIFIER_POSTGRES_KEY_SOURCE_H_
+#define SIGNET_VERIFIER_POSTGRES_KEY_SOURCE_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "db/connection_pool.h"
+#include "jwt/key_source.h"
+
+namespace signet::verifier {
+
+// Looks keys up in signet's PostgreSQL store by key id, with bound
+// parameters only. The pool may point at a read replica. NOT_FOUND for an
+// unknown key id; UNAVAILABLE when the store cannot be reached.
+class PostgresKeySource : public jwt::KeySource {
+ public:
+  explicit PostgresKeySource(std::shared_ptr<db::ConnectionPool> pool);
+
+  absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
+      absl::string_view key_id) override;
+
+ private:
+  std::shared_ptr<db::ConnectionPool> pool_;
+};
+
+// One change announced on the channel `signet_changes`: a key, an account or
+// a role binding was inserted, updated or deleted.
+struct StoreChange {
+  std::string kind;           // key_update, account_delete, binding_insert...
+  std::string account_email;  // the account it concerns
+  std::string key_id;         // for key changes only
+};
+
+// Parses a `signet_changes` payload, "<kind> <account email> [<key id>]".
+std::optional<StoreChange> ParseStoreChange(absl::string_view payload);
+
+// Listens on `signet_changes` on a connection of its own and reports each
+// change as it arrives. When the connection breaks it reconnects with
+// backoff and calls `on_reconnect`, since changes may have been missed
+// meanwhile. LISTEN needs the primary: a hot standby does not support it,
+// and NOTIFY is not replicated. Callbacks run on the listener's thread.
+class ChangeListener {
+ public:
+  ChangeListener(std::string conninfo,
+                 std::function<void(const StoreChange&)> on_change,
+                 std::function<void()> on_reconnect);
+  // Stops listening; waits for the thread.
+  ~ChangeListener();
+
+  // Blocks until the first LISTEN is in place or `timeout` passes.
+  bool WaitUntilListening(absl::Duration timeout);
+
+ private:
+  void Run();
+  void ListenOnce();
+
+  const std::string conninfo_;
+  std::function<void(const StoreChange&)> on_change_;
+  std::function<void()> on_reconnect_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> listening_{false};
+  std::thread thread_;
+};
+
+}  // namespace signet::verifier
+
+#endif  // SIGNET_VERIFIER_POSTGRES_KEY_SOURCE_H_
