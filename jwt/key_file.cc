@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/file.h"
 #include "base/status_macros.h"
+#include "jwt/jws.h"
 #include "jwt/strict_json.h"
 #include "nlohmann/json.hpp"
 
@@ -29,6 +30,19 @@ absl::StatusOr<std::string> Field(const nlohmann::json& file,
         "key file: field \"", name, "\" is not a non-empty string"));
   }
   return field->get<std::string>();
+}
+
+// An account email: printable ASCII without spaces, with one '@' inside.
+bool IsPlausibleEmail(absl::string_view email) {
+  size_t at = email.find('@');
+  if (at == 0 || at == absl::string_view::npos || at + 1 == email.size() ||
+      email.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  for (char c : email) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -55,6 +69,14 @@ absl::StatusOr<KeyFile> ParseKeyFile(absl::string_view json) {
   SIGNET_ASSIGN_OR_RETURN(key_file.client_id, Field(*file, "client_id"));
   SIGNET_ASSIGN_OR_RETURN(key_file.token_uri, Field(*file, "token_uri"));
 
+  if (!IsValidKeyId(key_file.private_key_id)) {
+    return absl::InvalidArgumentError(
+        "key file: field \"private_key_id\" is not a key id verifiers accept");
+  }
+  if (!IsPlausibleEmail(key_file.client_email)) {
+    return absl::InvalidArgumentError(
+        "key file: field \"client_email\" is not an account email");
+  }
   absl::StatusOr<PrivateKey> key = PrivateKey::FromPem(key_file.private_key);
   if (!key.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -95,6 +95,21 @@ TEST(KeyFile, PrivateKeyThatIsNotAKeyIsNamed) {
   ExpectInvalidNaming(SerializeKeyFile(key_file), "\"private_key\"");
 }
 
+TEST(KeyFile, KeyIdAndEmailMustBeUsable) {
+  KeyFile bad_id = GoodKeyFile();
+  bad_id.private_key_id = "kid 1/../";
+  ExpectInvalidNaming(SerializeKeyFile(bad_id), "\"private_key_id\"");
+  for (const std::string& email :
+       {std::string("no-at-sign"), std::string("@signet.test"),
+        std::string("robot@"), std::string("a@b@c"),
+        std::string("robot@signet.test\n"), std::string("ro bot@signet.test"),
+        std::string("robot@signet.test\0evil", 22)}) {
+    KeyFile bad_email = GoodKeyFile();
+    bad_email.client_email = email;
+    ExpectInvalidNaming(SerializeKeyFile(bad_email), "\"client_email\"");
+  }
+}
+
 TEST(KeyFile, MalformedJsonIsRefused) {
   std::string good = SerializeKeyFile(GoodKeyFile());
   for (const std::string& text :

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "jwt/jws.h"
 #include "jwt/openssl_util.h"
 #include "jwt/pem.h"
 #include "jwt/strict_json.h"
@@ -77,7 +78,12 @@ absl::StatusOr<ImportedPublicKey> FromPem(absl::string_view text) {
 absl::StatusOr<ImportedPublicKey> FromJwkObject(const nlohmann::json& jwk) {
   SIGNET_ASSIGN_OR_RETURN(PublicKey key, PublicKey::FromJwk(jwk));
   std::optional<std::string> key_id;
-  if (jwk.contains("kid") && jwk["kid"].is_string()) {
+  if (jwk.contains("kid")) {
+    if (!jwk["kid"].is_string() ||
+        !IsValidKeyId(jwk["kid"].get_ref<const std::string&>())) {
+      return absl::InvalidArgumentError(
+          "JWK \"kid\" is not 1 to 128 characters of A-Z a-z 0-9 - _ . @ :");
+    }
     key_id = jwk["kid"].get<std::string>();
   }
   return ImportedPublicKey{std::move(key), KeyFormat::kJwk, {}, key_id};

@@ -6,6 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "jwt/crypto_compat.h"
 #include "jwt/openssl_util.h"
 
 namespace signet::jwt {
@@ -28,12 +30,17 @@ struct PemParts {
 
 absl::StatusOr<PemBlock> ReadSinglePemBlock(absl::string_view text) {
   absl::string_view trimmed = absl::StripAsciiWhitespace(text);
-  if (!absl::StartsWith(trimmed, "-----BEGIN ")) {
-    return absl::InvalidArgumentError("not PEM: no -----BEGIN line first");
-  }
   if (absl::StrContains(trimmed, "\\n")) {
     return absl::InvalidArgumentError(
         "the PEM has literal \\n sequences instead of line breaks");
+  }
+  // OpenSSL skips any lines before a block it can read, including a broken
+  // BEGIN line; the first line must be the block's own BEGIN line.
+  absl::string_view first_line = trimmed.substr(0, trimmed.find('\n'));
+  absl::ConsumeSuffix(&first_line, "\r");
+  if (!absl::StartsWith(first_line, "-----BEGIN ") ||
+      !absl::EndsWith(first_line, "-----")) {
+    return absl::InvalidArgumentError("not PEM: no -----BEGIN line first");
   }
 
   UniqueBio bio = MemoryBio(trimmed);
@@ -42,20 +49,24 @@ absl::StatusOr<PemBlock> ReadSinglePemBlock(absl::string_view text) {
                    &parts.length) != 1) {
     return OpenSslError(absl::StatusCode::kInvalidArgument, "malformed PEM");
   }
+  if (first_line != absl::StrCat("-----BEGIN ", parts.label, "-----")) {
+    return absl::InvalidArgumentError("not PEM: no -----BEGIN line first");
+  }
   if (parts.header != nullptr && parts.header[0] != '\0') {
     return absl::InvalidArgumentError(
         "the PEM block has headers (encrypted PEM is not accepted)");
   }
 
-  char rest[64];
-  int left = BIO_read(bio.get(), rest, sizeof(rest));
-  if (left > 0 &&
-      !absl::StripAsciiWhitespace(absl::string_view(rest, left)).empty()) {
+  // Everything after the END line must be whitespace (the trimming above
+  // removed it all, so in fact nothing may be left).
+  std::string rest = BioContents(bio.get());
+  if (!absl::StripAsciiWhitespace(rest).empty()) {
     return absl::InvalidArgumentError("text after the PEM block");
   }
-  DrainOpenSslErrors();  // BIO_read at the end may leave an EOF note
-  return PemBlock{parts.label, std::string(reinterpret_cast<char*>(parts.data),
-                                           static_cast<size_t>(parts.length))};
+  DrainOpenSslErrors();
+  return PemBlock{parts.label,
+                  std::string(reinterpret_cast<char*>(parts.data),
+                              static_cast<size_t>(parts.length))};
 }
 
 }  // namespace signet::jwt

@@ -2,6 +2,7 @@
 
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -34,17 +35,30 @@ absl::StatusOr<UniqueEvpPkeyCtx> KeygenContext(Algorithm algorithm,
   return context;
 }
 
-// The DER of a PKCS#1 RSAPrivateKey, read as an EVP_PKEY.
+// The DER of a PKCS#1 RSAPrivateKey, read as an EVP_PKEY; null when it is
+// malformed or has bytes after it.
 UniqueEvpPkey ReadPkcs1(const std::string& der) {
   const uint8_t* cursor = reinterpret_cast<const uint8_t*>(der.data());
-  return UniqueEvpPkey(d2i_PrivateKey(EVP_PKEY_RSA, nullptr, &cursor,
-                                      static_cast<long>(der.size())));
+  UniqueEvpPkey key(d2i_PrivateKey(EVP_PKEY_RSA, nullptr, &cursor,
+                                   static_cast<long>(der.size())));
+  if (cursor != reinterpret_cast<const uint8_t*>(der.data()) + der.size()) {
+    return nullptr;
+  }
+  return key;
 }
 
+// The DER of a PKCS#8 PrivateKeyInfo (and nothing else: not PKCS#1 or SEC1
+// under the wrong label), read as an EVP_PKEY; null when it is malformed or
+// has bytes after it.
 UniqueEvpPkey ReadPkcs8(const std::string& der) {
   const uint8_t* cursor = reinterpret_cast<const uint8_t*>(der.data());
-  return UniqueEvpPkey(
-      d2i_AutoPrivateKey(nullptr, &cursor, static_cast<long>(der.size())));
+  OpenSslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> info(
+      d2i_PKCS8_PRIV_KEY_INFO(nullptr, &cursor, static_cast<long>(der.size())));
+  if (info == nullptr ||
+      cursor != reinterpret_cast<const uint8_t*>(der.data()) + der.size()) {
+    return nullptr;
+  }
+  return UniqueEvpPkey(EVP_PKCS82PKEY(info.get()));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 
+#include <cstring>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -66,6 +67,76 @@ absl::Status CheckRsaPolicy(EVP_PKEY* key) {
         "RSA key has the ROCA weakness (CVE-2017-15361): generate a new key");
   }
   return absl::OkStatus();
+}
+
+// Ed25519 public keys of small order (and the non-canonical spellings of
+// the same points), with the sign bit of the last byte cleared. Under such
+// a key a fixed signature verifies for every message, so anyone could mint
+// tokens for the account.
+constexpr uint8_t kSmallOrderEd25519[][kEd25519KeySize] = {
+    // 0 (order 4)
+    {0},
+    // 1 (order 1)
+    {0x01},
+    // order 8
+    {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4,
+     0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6,
+     0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+    // order 8
+    {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b,
+     0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39,
+     0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+    // p - 1 (order 2)
+    {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+};
+
+// Whether the little-endian y of an Ed25519 public key (sign bit cleared)
+// is at least p = 2^255 - 19: a non-canonical spelling of a smaller y,
+// which would give one key several fingerprints.
+bool IsNonCanonicalY(const uint8_t* y) {
+  if (y[0] < 0xed || (y[31] & 0x7f) != 0x7f) return false;
+  for (int i = 1; i < 31; ++i) {
+    if (y[i] != 0xff) return false;
+  }
+  return true;
+}
+
+absl::Status CheckEd25519Policy(EVP_PKEY* key) {
+  uint8_t raw[kEd25519KeySize];
+  size_t length = sizeof(raw);
+  if (EVP_PKEY_get_raw_public_key(key, raw, &length) != 1 ||
+      length != kEd25519KeySize) {
+    return OpenSslError(absl::StatusCode::kInvalidArgument,
+                        "cannot read the Ed25519 public key");
+  }
+  raw[31] &= 0x7f;
+  if (IsNonCanonicalY(raw)) {
+    return absl::InvalidArgumentError(
+        "Ed25519 public key is not canonically encoded");
+  }
+  for (const auto& weak : kSmallOrderEd25519) {
+    if (memcmp(raw, weak, kEd25519KeySize) == 0) {
+      return absl::InvalidArgumentError(
+          "Ed25519 public key has small order: anyone could forge its "
+          "signatures");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The same P-256 key rebuilt from its coordinates, so that compressed,
+// hybrid and explicit-parameter spellings all become one named-curve,
+// uncompressed encoding, and so one fingerprint. A point that has no
+// coordinates (the point at infinity) is refused here.
+absl::StatusOr<UniqueEvpPkey> CanonicalP256Key(EVP_PKEY* key) {
+  absl::StatusOr<std::string> point = P256PublicCoordinates(key);
+  if (!point.ok()) {
+    return absl::InvalidArgumentError(
+        "EC public key has no valid point on P-256");
+  }
+  return P256PublicKeyFromCoordinates(point->substr(0, 32), point->substr(32));
 }
 
 absl::StatusOr<std::string> SpkiDerOf(EVP_PKEY* key) {
@@ -186,6 +257,7 @@ absl::StatusOr<Algorithm> CheckKeyPolicy(EVP_PKEY* key) {
       }
       return Algorithm::kEs256;
     case EVP_PKEY_ED25519:
+      SIGNET_RETURN_IF_ERROR(CheckEd25519Policy(key));
       return Algorithm::kEdDsa;
     default:
       return absl::InvalidArgumentError(
@@ -205,6 +277,9 @@ PublicKey::PublicKey(std::shared_ptr<EVP_PKEY> key, Algorithm algorithm,
 absl::StatusOr<PublicKey> PublicKey::FromEvpPkey(UniqueEvpPkey key) {
   if (key == nullptr) return absl::InvalidArgumentError("no key");
   SIGNET_ASSIGN_OR_RETURN(Algorithm algorithm, CheckKeyPolicy(key.get()));
+  if (algorithm == Algorithm::kEs256) {
+    SIGNET_ASSIGN_OR_RETURN(key, CanonicalP256Key(key.get()));
+  }
 
   // Re-read the key from its public DER, so that a private key passed in
   // leaves no private part behind.

@@ -2,11 +2,14 @@
 
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "jwt/base64url.h"
 #include "jwt/key_import.h"
+#include "jwt/pem.h"
+#include "jwt/private_key.h"
 #include "jwt/test_util.h"
 
 namespace signet::jwt {
@@ -291,6 +294,142 @@ TEST(KeyPolicy, RocaFingerprintIsRejected) {
       {"kty", "RSA"}, {"n", Base64UrlEncode(n)}, {"e", "AQAB"}};
 
   ExpectInvalid(ImportPublicKey(jwk.dump()), "ROCA");
+}
+
+
+TEST(KeyPolicy, SmallOrderAndNonCanonicalEd25519KeysAreRejected) {
+  auto key = [](std::string bytes) {
+    return nlohmann::json(
+               {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", Base64UrlEncode(bytes)}})
+        .dump();
+  };
+  std::string zero(32, '\0');
+  std::string one = zero;
+  one[0] = 1;
+  std::string p_minus_1(32, '\xff');
+  p_minus_1[0] = '\xec';
+  p_minus_1[31] = '\x7f';
+  std::string p = p_minus_1;
+  p[0] = '\xed';
+  std::string p_plus_1 = p_minus_1;
+  p_plus_1[0] = '\xee';
+  std::string order8 =
+      absl::HexStringToBytes("26e8958fc2b227b045c3f489f2ef98f0"
+                             "d5dfac05d3c63339b13802886d53fc05");
+  std::string other_order8 =
+      absl::HexStringToBytes("c7176a703d4dd84fba3c0b760d10670f"
+                             "2a2053fa2c39ccc64ec7fd7792ac037a");
+  for (std::string weak : {zero, one, p_minus_1, p, p_plus_1, order8,
+                           other_order8}) {
+    ExpectInvalid(ImportPublicKey(key(weak)), "Ed25519 public key");
+    weak[31] |= '\x80';  // the same point with the sign bit set
+    ExpectInvalid(ImportPublicKey(key(weak)), "Ed25519 public key");
+  }
+}
+
+TEST(KeyPolicy, ForgedSignatureUnderAnIdentityKeyNeverVerifies) {
+  // With the identity as public key, R = identity and S = 0 "verify" for
+  // every message; such a key must never be admitted.
+  std::string identity(32, '\0');
+  identity[0] = 1;
+  UniqueEvpPkey raw(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr,
+      reinterpret_cast<const uint8_t*>(identity.data()), identity.size()));
+  ASSERT_NE(raw, nullptr);
+
+  EXPECT_EQ(PublicKey::FromEvpPkey(std::move(raw)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(KeyPolicy, EverySpellingOfOneEcKeyHasOneFingerprint) {
+  absl::StatusOr<ImportedPublicKey> named =
+      ImportPublicKey(ReadTestData("p256_named_public.pem"));
+  ASSERT_TRUE(named.ok()) << named.status();
+  absl::StatusOr<ImportedPublicKey> jwk =
+      ImportPublicKey(named->key.ToJwk("k").dump());
+  ASSERT_TRUE(jwk.ok());
+  EXPECT_EQ(jwk->key.Fingerprint(), named->key.Fingerprint());
+
+  for (const char* name : {"p256_compressed_public.pem",
+                           "p256_hybrid_public.pem",
+                           "p256_explicit_public.pem"}) {
+    SCOPED_TRACE(name);
+    absl::StatusOr<ImportedPublicKey> other = ImportPublicKey(ReadTestData(name));
+    // BoringSSL refuses hybrid and explicit encodings outright, which is
+    // as good: no second fingerprint.
+    if (!other.ok()) {
+      EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+      continue;
+    }
+    EXPECT_EQ(other->key.Fingerprint(), named->key.Fingerprint());
+    EXPECT_EQ(other->key.spki_der(), named->key.spki_der());
+  }
+}
+
+TEST(KeyPolicy, EcPointAtInfinityIsInvalid) {
+  std::string der = absl::HexStringToBytes(
+      "3019301306072a8648ce3d020106082a8648ce3d03010703020000");
+
+  EXPECT_EQ(PublicKey::FromSpkiDer(der).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(KeyImport, TextBeforeOrAfterThePemBlockIsRejected) {
+  std::string pem = TestKey(Algorithm::kEs256).public_key().ToPem();
+  std::string other = TestKey(Algorithm::kEdDsa).public_key().ToPem();
+  for (const std::string& text :
+       {"-----BEGIN garbage\nhello world\n" + pem,
+        "-----BEGIN PUBLIC KEY-----\nnot base64\n" + pem,
+        pem + std::string(64, '\n') + other,
+        pem + std::string(100, ' ') + "garbage",
+        pem + std::string(5000, '\n') + "x",
+        pem + std::string(70, '\n') +
+            TestKey(Algorithm::kEs256).ToPkcs8Pem()}) {
+    EXPECT_EQ(ImportPublicKey(text).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << text.substr(0, 40);
+  }
+}
+
+TEST(PrivateKey, TrailingDerBytesAndWrongContentsAreRejected) {
+  for (Algorithm algorithm : testing::kAllAlgorithms) {
+    std::string pem = TestKey(algorithm).ToPkcs8Pem();
+    absl::StatusOr<PemBlock> block = ReadSinglePemBlock(pem);
+    ASSERT_TRUE(block.ok());
+    std::string padded =
+        "-----BEGIN PRIVATE KEY-----\n" +
+        absl::Base64Escape(block->der + std::string("\0\0junk", 6)) +
+        "\n-----END PRIVATE KEY-----\n";
+
+    EXPECT_EQ(PrivateKey::FromPem(padded).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+  // PKCS#1 DER under a PKCS#8 label.
+  absl::StatusOr<PemBlock> pkcs1 =
+      ReadSinglePemBlock(ReadTestData("rsa2048_pkcs1.pem"));
+  ASSERT_TRUE(pkcs1.ok());
+  std::string mislabelled = "-----BEGIN PRIVATE KEY-----\n" +
+                            absl::Base64Escape(pkcs1->der) +
+                            "\n-----END PRIVATE KEY-----\n";
+  EXPECT_EQ(PrivateKey::FromPem(mislabelled).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::string trailing = "-----BEGIN RSA PRIVATE KEY-----\n" +
+                         absl::Base64Escape(pkcs1->der + "xx") +
+                         "\n-----END RSA PRIVATE KEY-----\n";
+  EXPECT_EQ(PrivateKey::FromPem(trailing).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(KeyImport, JwkKidMustBeAKeyId) {
+  nlohmann::json jwk = TestKey(Algorithm::kEs256).public_key().ToJwk("k");
+  for (const nlohmann::json& kid :
+       {nlohmann::json(std::string(5000, '/')), nlohmann::json(5),
+        nlohmann::json("a b"), nlohmann::json("")}) {
+    jwk["kid"] = kid;
+    EXPECT_EQ(ImportPublicKey(jwk.dump()).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << kid;
+  }
 }
 
 }  // namespace
