@@ -28,8 +28,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect(
     return absl::UnavailableError(
         absl::StrCat("cannot connect to the store: ", OneLine(e.what())));
   } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad database connection string: ", OneLine(e.what())));
+    return absl::InternalError(
+        absl::StrCat("cannot connect to the store: ", OneLine(e.what())));
   }
 }
 

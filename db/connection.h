@@ -10,10 +10,10 @@
 namespace signet::db {
 
 // Opens a connection described by a libpq connection string, such as
-// "host=/tmp/signet-pg.x1 dbname=signet user=signet". A server that cannot be
-// reached is UNAVAILABLE, a malformed string INVALID_ARGUMENT; the message
-// carries libpq's reason without the string itself, which may hold a
-// password.
+// "host=/tmp/signet-pg.x1 dbname=signet user=signet". UNAVAILABLE when it
+// fails, whether the server cannot be reached or the string is malformed
+// (libpq reports both the same way); the message carries libpq's reason
+// without the string itself, which may hold a password.
 absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect(
     const std::string& conninfo);
 

@@ -17,6 +17,11 @@ absl::StatusOr<std::unique_ptr<Signer>> Signer::Create(
   if (account_email.empty()) {
     return absl::InvalidArgumentError("the account email is empty");
   }
+  try {
+    (void)nlohmann::json(account_email).dump();
+  } catch (const nlohmann::json::exception&) {
+    return absl::InvalidArgumentError("the account email is not valid UTF-8");
+  }
   if (clock == nullptr) return absl::InvalidArgumentError("no clock");
   return std::unique_ptr<Signer>(new Signer(std::move(key), std::move(key_id),
                                             std::move(account_email), clock));
@@ -38,7 +43,8 @@ Signer::Signer(PrivateKey key, std::string key_id, std::string account_email,
 
 absl::StatusOr<SignedToken> Signer::Sign(absl::string_view audience,
                                          absl::Duration lifetime) const {
-  if (lifetime <= absl::ZeroDuration() || lifetime > kMaxLifetime) {
+  // Whole seconds below: anything under one would make exp equal iat.
+  if (lifetime < absl::Seconds(1) || lifetime > kMaxLifetime) {
     return absl::InvalidArgumentError(absl::StrCat(
         "token lifetime ", absl::FormatDuration(lifetime),
         " is not within 1s to ", absl::FormatDuration(kMaxLifetime)));
@@ -56,8 +62,14 @@ absl::StatusOr<SignedToken> Signer::Sign(absl::string_view audience,
       {"iat", absl::ToUnixSeconds(signed_token.issued_at)},
       {"exp", absl::ToUnixSeconds(signed_token.expires_at)}};
 
+  std::string claims_json;
+  try {
+    claims_json = claims.dump();
+  } catch (const nlohmann::json::exception&) {
+    return absl::InvalidArgumentError("the audience is not valid UTF-8");
+  }
   std::string signing_input =
-      absl::StrCat(encoded_header_, ".", Base64UrlEncode(claims.dump()));
+      absl::StrCat(encoded_header_, ".", Base64UrlEncode(claims_json));
   SIGNET_ASSIGN_OR_RETURN(std::string signature, key_.Sign(signing_input));
   signed_token.token =
       absl::StrCat(signing_input, ".", Base64UrlEncode(signature));

@@ -80,7 +80,8 @@ TEST_F(SignerTest, LifetimeIsBoundedAndWholeSeconds) {
   EXPECT_EQ(signer->Sign(kAudience, absl::Milliseconds(90500))->expires_at,
             kTestNow + absl::Seconds(90));
   for (absl::Duration lifetime :
-       {absl::ZeroDuration(), absl::Seconds(-1), absl::Seconds(3601),
+       {absl::ZeroDuration(), absl::Milliseconds(500), absl::Seconds(-1),
+        absl::Seconds(3601),
         absl::Hours(24), absl::InfiniteDuration()}) {
     EXPECT_EQ(signer->Sign(kAudience, lifetime).status().code(),
               absl::StatusCode::kInvalidArgument)
@@ -95,6 +96,17 @@ TEST_F(SignerTest, TokensOverTheCapAreRefused) {
   EXPECT_EQ(signer->Sign(std::string(kMaxTokenSize, 'a')).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(signer->Sign("").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SignerTest, InvalidUtf8IsRefusedNotThrown) {
+  std::unique_ptr<Signer> signer = MakeSigner(Algorithm::kEs256);
+
+  EXPECT_EQ(signer->Sign("https://svc.test/\xff").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Signer::Create(TestKey(Algorithm::kEs256), "k", "robot\xc3@x")
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 }
 

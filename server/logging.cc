@@ -19,7 +19,9 @@ absl::Status ConfigureLogging(absl::string_view program,
                      " is not one of trace, debug, info, warn, error, off"));
   }
 
-  auto logger = spdlog::stderr_logger_mt(std::string(program));
+  // Not registered by name, so that configuring twice cannot throw.
+  auto logger = std::make_shared<spdlog::logger>(
+      std::string(program), std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %n: %v",
                       spdlog::pattern_time_type::utc);
   logger->set_level(parsed);

@@ -75,8 +75,11 @@ absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
         absl::StrCat("--tls_cert=", certificate_path,
                      " is not a PEM certificate: ", OpenSslReason()));
   }
+  // A callback that declines, so that an encrypted key fails here instead of
+  // OpenSSL asking for a passphrase on the terminal.
+  auto no_passphrase = [](char*, int, int, void*) { return -1; };
   std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PrivateKey(
-      MemoryBio(identity.private_key).get(), nullptr, nullptr, nullptr));
+      MemoryBio(identity.private_key).get(), nullptr, no_passphrase, nullptr));
   if (key == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--tls_key=", key_path,
