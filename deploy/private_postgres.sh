@@ -11,6 +11,9 @@
 #   private_postgres.sh stop DIR
 #       Stops the cluster in DIR (the `host` of its connection string) and
 #       removes DIR.
+#   private_postgres.sh pause DIR | resume DIR
+#       Stops the server of the cluster in DIR, keeping its data, and starts
+#       it again: for tests of what happens while the store is away.
 #   private_postgres.sh run COMMAND [ARG...]
 #       Starts a cluster, runs COMMAND with SIGNET_DATABASE set to its
 #       connection string, then stops and removes the cluster, however
@@ -44,6 +47,13 @@ as_owner() {
   fi
 }
 
+# Starts the server of the cluster in $1: a unix socket in $1, no TCP.
+start_server() {
+  as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $1 -c fsync=off -c full_page_writes=off \
+        -c max_connections=200" start >/dev/null
+}
+
 start() {
   local owner_pid=""
   if [[ ${1:-} == --owner-pid ]]; then
@@ -66,9 +76,7 @@ start() {
     rm -rf "$dir"
     die "initdb failed"
   fi
-  if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w \
-      -t 60 -o "-c listen_addresses='' -k $dir -c fsync=off \
-      -c full_page_writes=off -c max_connections=200" start >/dev/null; then
+  if ! start_server "$dir"; then
     cat "$dir/postgres.log" >&2
     rm -rf "$dir"
     die "PostgreSQL did not start"
@@ -94,6 +102,18 @@ stop() {
   rm -rf "$dir"
 }
 
+pause() {
+  local dir=${1:?pause needs the cluster directory}
+  [[ $dir == /tmp/signet-pg.* ]] || die "$dir is not a private cluster"
+  as_owner "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  local dir=${1:?resume needs the cluster directory}
+  [[ $dir == /tmp/signet-pg.* ]] || die "$dir is not a private cluster"
+  start_server "$dir"
+}
+
 run() {
   [[ $# -gt 0 ]] || die "run needs a command"
   local conninfo
@@ -107,6 +127,8 @@ run() {
 case ${1:-} in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
+  pause) shift; pause "$@" ;;
+  resume) shift; resume "$@" ;;
   run) shift; run "$@" ;;
-  *) die "usage: private_postgres.sh start [--owner-pid PID] | stop DIR | run COMMAND..." ;;
+  *) die "usage: private_postgres.sh start [--owner-pid PID] | stop DIR | pause DIR | resume DIR | run COMMAND..." ;;
 esac

@@ -31,9 +31,13 @@ class AccountServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = testing::MakeShortTempDirectory();
-    absl::StatusOr<std::string> database = SharedPostgres().CreateDatabase();
-    ASSERT_TRUE(database.ok()) << database.status();
-    database_ = *database;
+    if (database_override_.empty()) {
+      absl::StatusOr<std::string> database = SharedPostgres().CreateDatabase();
+      ASSERT_TRUE(database.ok()) << database.status();
+      database_ = *database;
+    } else {
+      database_ = database_override_;
+    }
     auto connection = *db::Connect(database_);
     ASSERT_TRUE(db::Migrate(*connection, db::EmbeddedMigrations()).ok());
     store_ = std::make_shared<db::Store>(
@@ -158,6 +162,8 @@ class AccountServiceTest : public ::testing::Test {
 
   std::string directory_;
   std::string database_;
+  // A database of the test's choosing instead of one on the shared cluster.
+  std::string database_override_;
   std::string socket_;
   std::shared_ptr<db::Store> store_;
   std::unique_ptr<server::Signetd> signetd_;
@@ -702,6 +708,54 @@ TEST_F(AccountServiceTest, BootstrapWorksOnceEvenConcurrently) {
 
   EXPECT_EQ(succeeded, 1);
   EXPECT_EQ(refused, 7);
+}
+
+// signetd on a cluster of its own, which the test stops and starts again.
+class StoreOutageTest : public AccountServiceTest {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::PrivatePostgres>> cluster =
+        testing::PrivatePostgres::Start();
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = std::move(*cluster);
+    database_override_ = cluster_->conninfo();
+    AccountServiceTest::SetUp();
+  }
+
+  void TearDown() override {
+    AccountServiceTest::TearDown();
+    cluster_.reset();
+  }
+
+  std::unique_ptr<testing::PrivatePostgres> cluster_;
+};
+
+TEST_F(StoreOutageTest, CachedCallersStayAuthenticatedAndServiceRecovers) {
+  MakeMember("cached-robot", v1::VIEWER);
+  auto robot = Stub("cached-robot");
+  ASSERT_TRUE(Get(*robot, "accounts/cached-robot").ok());  // caches its key
+  ASSERT_TRUE(CreateAccount(*admin_, "uncached-one").ok());
+  CreateKeyFile("uncached-one");
+  auto uncached = Stub("uncached-one");
+
+  ASSERT_TRUE(cluster_->Pause().ok());
+
+  // The cached caller passes the token check and fails at the store; the
+  // uncached one cannot be checked at all. Neither is let in.
+  grpc::Status cached = Get(*robot, "accounts/cached-robot");
+  EXPECT_EQ(cached.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(cached.error_message(), "credential check unavailable");
+  grpc::Status unchecked = Get(*uncached, "accounts/uncached-one");
+  EXPECT_EQ(unchecked.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(unchecked.error_message(), "credential check unavailable");
+  EXPECT_EQ(CreateAccount(*admin_, "during-outage").error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+
+  ASSERT_TRUE(cluster_->Resume().ok());
+
+  EXPECT_TRUE(EventuallyGets(*robot, "accounts/cached-robot",
+                             grpc::StatusCode::OK));
+  EXPECT_TRUE(CreateAccount(*admin_, "after-outage").ok());
 }
 
 }  // namespace

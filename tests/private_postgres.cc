@@ -51,6 +51,27 @@ PrivatePostgres::~PrivatePostgres() {
                    absl::Seconds(60));
 }
 
+namespace {
+
+absl::Status RunScript(const std::string& command, const std::string& dir) {
+  absl::StatusOr<CommandResult> result =
+      RunCommand({PrivatePostgresScript(), command, dir}, absl::Seconds(90));
+  if (!result.ok()) return result.status();
+  if (result->exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat("private_postgres.sh ", command, ": ", result->output));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status PrivatePostgres::Pause() { return RunScript("pause", directory_); }
+
+absl::Status PrivatePostgres::Resume() {
+  return RunScript("resume", directory_);
+}
+
 absl::StatusOr<std::string> PrivatePostgres::CreateDatabase() {
   std::string name = absl::StrCat("test_", ++databases_created_);
   absl::StatusOr<std::unique_ptr<pqxx::connection>> connection =

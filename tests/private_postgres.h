@@ -30,6 +30,11 @@ class PrivatePostgres {
   // The cluster's directory, also the directory of its unix socket.
   const std::string& directory() const { return directory_; }
 
+  // Stops the server, keeping the data, and starts it again: the store goes
+  // away and comes back as in an outage.
+  absl::Status Pause();
+  absl::Status Resume();
+
   // Creates a new empty database and returns its connection string, so that
   // each test can start from nothing without a cluster of its own.
   absl::StatusOr<std::string> CreateDatabase();

@@ -115,13 +115,7 @@ bool ChangeListener::WaitUntilListening(absl::Duration timeout) {
 
 void ChangeListener::Run() {
   absl::Duration backoff = absl::Milliseconds(100);
-  bool first = true;
   while (!stopping_) {
-    if (!first) {
-      // Whatever was cached may have changed while nobody listened.
-      on_reconnect_();
-    }
-    first = false;
     ListenOnce();
     if (stopping_) break;
     if (listening_.exchange(false)) backoff = absl::Milliseconds(100);
@@ -138,6 +132,10 @@ void ChangeListener::ListenOnce() {
     pqxx::connection connection(conninfo_);
     Receiver receiver(connection, on_change_);
     connection.get_notifs();  // runs the LISTEN
+    // Whatever was cached may have changed while nobody listened; the
+    // first LISTEN finds nothing cached yet.
+    if (listened_before_) on_reconnect_();
+    listened_before_ = true;
     listening_ = true;
     while (!stopping_) {
       // Wakes at least every 200 ms to notice a stop.

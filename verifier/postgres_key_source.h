@@ -39,8 +39,9 @@ std::optional<StoreChange> ParseStoreChange(absl::string_view payload);
 
 // Listens on `signet_changes` on a connection of its own and reports each
 // change as it arrives. When the connection breaks it reconnects with
-// backoff and calls `on_reconnect`, since changes may have been missed
-// meanwhile. LISTEN needs the primary: a hot standby does not support it,
+// backoff and, once listening again, calls `on_reconnect`, since changes
+// may have been missed meanwhile. What was cached stays usable while the
+// store is away. LISTEN needs the primary: a hot standby does not support it,
 // and NOTIFY is not replicated. Callbacks run on the listener's thread.
 class ChangeListener {
  public:
@@ -62,6 +63,7 @@ class ChangeListener {
   std::function<void()> on_reconnect_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> listening_{false};
+  bool listened_before_ = false;  // only the listener's thread touches it
   std::thread thread_;
 };
 
