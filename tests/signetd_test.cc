@@ -3,7 +3,9 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -12,10 +14,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "client/call_credentials.h"
 #include "client/channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "signet/v1/account_service.grpc.pb.h"
 #include "tests/private_postgres.h"
 #include "tests/subprocess.h"
 #include "tests/test_certificates.h"
@@ -282,6 +286,80 @@ TEST_F(SignetdTest, MigrateFlagAppliesMigrationsBeforeServing) {
 
   EXPECT_TRUE(absl::StrContains(signetd->Output(), "schema migrated"));
   EXPECT_GE(MigrationRows(), 1);
+}
+
+TEST_F(SignetdTest, BootstrapWritesAPrivateKeyFileOnce) {
+  Migrate();
+  std::string key_file = absl::StrCat(directory_, "/admin.json");
+  std::vector<std::string> bootstrap = {
+      "bootstrap", absl::StrCat("--database=", database_),
+      "--account_id=root-admin", absl::StrCat("--key_file=", key_file)};
+
+  CommandResult first = Signetd(bootstrap);
+  CommandResult second = Signetd(
+      {"bootstrap", absl::StrCat("--database=", database_),
+       "--account_id=other-admin",
+       absl::StrCat("--key_file=", directory_, "/other.json")});
+
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(std::filesystem::status(key_file).permissions() &
+                std::filesystem::perms::all,
+            std::filesystem::perms::owner_read |
+                std::filesystem::perms::owner_write);
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_TRUE(absl::StrContains(second.output, "bootstrap already done"))
+      << second.output;
+  EXPECT_FALSE(std::filesystem::exists(absl::StrCat(directory_, "/other.json")));
+}
+
+TEST_F(SignetdTest, KilledMidWayLosesNoAcknowledgedWrite) {
+  Migrate();
+  std::string key_file = absl::StrCat(directory_, "/admin.json");
+  ASSERT_EQ(Signetd({"bootstrap", absl::StrCat("--database=", database_),
+                     "--account_id=root-admin",
+                     absl::StrCat("--key_file=", key_file)})
+                .exit_code,
+            0);
+  auto signetd = StartSignetd();
+  ASSERT_NE(signetd, nullptr);
+  auto credentials = *client::CallCredentialsFromKeyFile(key_file);
+  auto stub = v1::AccountService::NewStub(
+      *client::CreateChannel(socket_, {}, credentials));
+
+  std::atomic<bool> stop{false};
+  std::vector<std::string> acknowledged;
+  std::thread writer([&] {
+    for (int i = 0; !stop; ++i) {
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+      v1::CreateServiceAccountRequest request;
+      request.set_account_id(absl::StrCat("written-", i));
+      v1::ServiceAccount account;
+      if (stub->CreateServiceAccount(&context, request, &account).ok()) {
+        acknowledged.push_back(request.account_id());
+      }
+    }
+  });
+  absl::SleepFor(absl::Milliseconds(500));
+  signetd->Signal(SIGKILL);
+  ASSERT_TRUE(signetd->Wait(absl::Seconds(10)).ok());
+  stop = true;
+  writer.join();
+
+  auto restarted = StartSignetd();
+  ASSERT_NE(restarted, nullptr);
+  ASSERT_GT(acknowledged.size(), 0u);
+  for (const std::string& account_id : acknowledged) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    // The channel is still backing off from the killed server.
+    context.set_wait_for_ready(true);
+    v1::GetServiceAccountRequest request;
+    request.set_name(absl::StrCat("accounts/", account_id));
+    v1::ServiceAccount account;
+    grpc::Status status = stub->GetServiceAccount(&context, request, &account);
+    EXPECT_TRUE(status.ok()) << account_id << ": " << status.error_message();
+  }
 }
 
 struct BadStart {
