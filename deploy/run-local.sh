@@ -53,6 +53,9 @@ database=$(deploy/private_postgres.sh start --owner-pid $$)
 cluster_dir=${database#host=}
 cluster_dir=${cluster_dir%% *}
 "$signetd" migrate --database="$database"
+step "bootstrapping the first admin account, root-admin"
+"$signetd" bootstrap --database="$database" --account_id=root-admin \
+  --key_file="$run_dir/root-admin.json"
 
 step "making a self-signed TLS certificate for localhost"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
@@ -81,6 +84,7 @@ step "signetd is up. Check it from another terminal:"
 echo "  $signetctl --target=$socket health"
 echo "  $signetctl --target=$tls --tls_ca=$run_dir/tls_cert.pem health"
 echo "  psql '$database'"
+echo "  the admin's key file: $run_dir/root-admin.json"
 printf 'run-local: health over the unix socket: '
 "$signetctl" --target="$socket" health
 printf 'run-local: health over TLS: '
