@@ -233,9 +233,15 @@ absl::StatusOr<KeyRow> Store::InsertKey(const KeyRow& key, int max_keys,
         // Locking the account serializes every key insert for it, so the
         // count below stays true until this transaction commits.
         pqxx::result owner = tx.exec_params(
-            "SELECT uid FROM accounts WHERE account_id = $1 FOR UPDATE",
+            "SELECT uid, disabled FROM accounts WHERE account_id = $1 "
+            "FOR UPDATE",
             key.account_id);
         if (owner.empty()) return absl::NotFoundError("no such account");
+        if (owner[0][1].as<bool>()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "account ", key.account_id,
+              " is disabled: enable it before adding keys"));
+        }
         std::string uid = owner[0][0].as<std::string>();
         int count = tx.exec_params1("SELECT count(*) FROM keys "
                                     "WHERE account_uid = $1",

@@ -89,9 +89,9 @@ class Store {
   absl::Status DeleteAccount(const std::string& account_id,
                              const AuditEntry& audit);
 
-  // Adds a key to key.account_id unless the account already has `max_keys`
-  // keys (enabled or disabled), which is FAILED_PRECONDITION naming the limit
-  // and the count. The account's row is locked while counting, so the limit
+  // Adds a key to key.account_id unless the account is disabled or already
+  // has `max_keys` keys (enabled or disabled): FAILED_PRECONDITION, naming
+  // the limit and the count for the latter. The account's row is locked while counting, so the limit
   // holds under any number of concurrent calls.
   absl::StatusOr<KeyRow> InsertKey(const KeyRow& key, int max_keys,
                                    const AuditEntry& audit);

@@ -648,6 +648,59 @@ TEST_F(AccountServiceTest, DeletedKeyIsNotFoundAndNoLongerAuthenticates) {
                              grpc::StatusCode::UNAUTHENTICATED));
 }
 
+TEST_F(AccountServiceTest, DisabledAccountGetsNoNewKeys) {
+  ASSERT_TRUE(CreateAccount(*admin_, "frozen-robot").ok());
+  v1::DisableServiceAccountRequest disable;
+  disable.set_name("accounts/frozen-robot");
+  v1::ServiceAccount account;
+  ASSERT_TRUE(
+      admin_->DisableServiceAccount(Context().get(), disable, &account).ok());
+
+  v1::CreateKeyRequest request;
+  request.set_parent("accounts/frozen-robot");
+  v1::CreateKeyResponse response;
+  grpc::Status status = admin_->CreateKey(Context().get(), request, &response);
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "is disabled"));
+}
+
+TEST_F(AccountServiceTest, KeysAndBindingsAreReadAndRevoked) {
+  MakeMember("listed-robot", v1::VIEWER);
+  v1::ListKeysRequest list_keys;
+  list_keys.set_parent("accounts/listed-robot");
+  v1::ListKeysResponse keys;
+  ASSERT_TRUE(admin_->ListKeys(Context().get(), list_keys, &keys).ok());
+  ASSERT_EQ(keys.keys_size(), 1);
+  v1::GetKeyRequest get_key;
+  get_key.set_name(keys.keys(0).name());
+  v1::Key key;
+  ASSERT_TRUE(admin_->GetKey(Context().get(), get_key, &key).ok());
+  EXPECT_EQ(key.key_id(), keys.keys(0).key_id());
+  EXPECT_EQ(key.fingerprint().size(), 64u);
+  list_keys.set_parent("accounts/no-such-robot");
+  EXPECT_EQ(admin_->ListKeys(Context().get(), list_keys, &keys).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::ListRoleBindingsRequest list;
+  list.set_member("accounts/listed-robot");
+  v1::ListRoleBindingsResponse bindings;
+  ASSERT_TRUE(admin_->ListRoleBindings(Context().get(), list, &bindings).ok());
+  ASSERT_EQ(bindings.bindings_size(), 1);
+  EXPECT_EQ(bindings.bindings(0).role(), v1::VIEWER);
+  EXPECT_EQ(bindings.bindings(0).scope(), "");
+
+  v1::RevokeRoleRequest revoke;
+  revoke.set_member("accounts/listed-robot");
+  revoke.set_role(v1::VIEWER);
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(admin_->RevokeRole(Context().get(), revoke, &empty).ok());
+  EXPECT_EQ(admin_->RevokeRole(Context().get(), revoke, &empty).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(*Stub("listed-robot"), "accounts/listed-robot").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(AccountServiceTest, AuditRecordsChangesAndRefusals) {
   MakeMember("audited-viewer", v1::VIEWER);
   (void)CreateAccount(*Stub("audited-viewer"), "not-allowed");
