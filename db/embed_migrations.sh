@@ -15,7 +15,11 @@ shift
   echo 'namespace {'
   echo
   echo 'constexpr Migration kMigrations[] = {'
-  for path in $(printf '%s\n' "$@" | sort); do
+  declare -A seen=()
+  mapfile -t paths < <(for path in "$@"; do
+    printf '%s\t%s\n' "${path##*/}" "$path"
+  done | sort | cut -f2)
+  for path in "${paths[@]}"; do
     file=${path##*/}
     if [[ ! $file =~ ^([0-9]{4})_[a-z0-9_]+\.sql$ ]]; then
       echo "embed_migrations: $file is not named NNNN_name.sql" >&2
@@ -25,7 +29,13 @@ shift
       echo "embed_migrations: $file contains the raw string delimiter" >&2
       exit 1
     fi
-    echo "    {$((10#${BASH_REMATCH[1]})), \"$file\", R\"signet_sql("
+    version=$((10#${BASH_REMATCH[1]}))
+    if [[ -n ${seen[$version]:-} ]]; then
+      echo "embed_migrations: two migrations numbered $version" >&2
+      exit 1
+    fi
+    seen[$version]=1
+    echo "    {$version, \"$file\", R\"signet_sql("
     cat "$path"
     echo ')signet_sql"},'
   done

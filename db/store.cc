@@ -132,26 +132,26 @@ absl::StatusOr<AccountRow> Store::GetAccount(const std::string& account_id) {
   return InTransaction(
       *pool_, "reading the account",
       [&](pqxx::work& tx) -> absl::StatusOr<AccountRow> {
-        pqxx::result rows = tx.exec_params(
-            absl::StrCat("SELECT ", kAccountColumns,
-                         " FROM accounts WHERE account_id = $1"),
-            account_id);
+        pqxx::result rows =
+            tx.exec_params(absl::StrCat("SELECT ", kAccountColumns,
+                                        " FROM accounts WHERE account_id = $1"),
+                           account_id);
         if (rows.empty()) return absl::NotFoundError("no such account");
         return ReadAccount(rows[0]);
       });
 }
 
 absl::StatusOr<AccountRow> Store::GetAccountByEmail(const std::string& email) {
-  return InTransaction(
-      *pool_, "reading the account",
-      [&](pqxx::work& tx) -> absl::StatusOr<AccountRow> {
-        pqxx::result rows = tx.exec_params(
-            absl::StrCat("SELECT ", kAccountColumns,
-                         " FROM accounts WHERE email = $1"),
-            email);
-        if (rows.empty()) return absl::NotFoundError("no such account");
-        return ReadAccount(rows[0]);
-      });
+  return InTransaction(*pool_, "reading the account",
+                       [&](pqxx::work& tx) -> absl::StatusOr<AccountRow> {
+                         pqxx::result rows = tx.exec_params(
+                             absl::StrCat("SELECT ", kAccountColumns,
+                                          " FROM accounts WHERE email = $1"),
+                             email);
+                         if (rows.empty())
+                           return absl::NotFoundError("no such account");
+                         return ReadAccount(rows[0]);
+                       });
 }
 
 absl::StatusOr<std::vector<AccountRow>> Store::ListAccounts(
@@ -159,11 +159,11 @@ absl::StatusOr<std::vector<AccountRow>> Store::ListAccounts(
   return InTransaction(
       *pool_, "listing accounts",
       [&](pqxx::work& tx) -> absl::StatusOr<std::vector<AccountRow>> {
-        pqxx::result rows = tx.exec_params(
-            absl::StrCat("SELECT ", kAccountColumns,
-                         " FROM accounts WHERE account_id > $1 "
-                         "ORDER BY account_id LIMIT $2"),
-            after_account_id, limit);
+        pqxx::result rows =
+            tx.exec_params(absl::StrCat("SELECT ", kAccountColumns,
+                                        " FROM accounts WHERE account_id > $1 "
+                                        "ORDER BY account_id LIMIT $2"),
+                           after_account_id, limit);
         std::vector<AccountRow> accounts;
         for (const pqxx::row& row : rows) accounts.push_back(ReadAccount(row));
         return accounts;
@@ -198,9 +198,10 @@ absl::StatusOr<AccountRow> Store::SetAccountDisabled(
       *pool_, "changing the account",
       [&](pqxx::work& tx) -> absl::StatusOr<AccountRow> {
         pqxx::result rows = tx.exec_params(
-            absl::StrCat("UPDATE accounts SET disabled = $2, updated_at = now() "
-                         "WHERE account_id = $1 RETURNING ",
-                         kAccountColumns),
+            absl::StrCat(
+                "UPDATE accounts SET disabled = $2, updated_at = now() "
+                "WHERE account_id = $1 RETURNING ",
+                kAccountColumns),
             account_id, disabled);
         if (rows.empty()) return absl::NotFoundError("no such account");
         WriteAudit(tx, audit, "OK", "");
@@ -228,8 +229,7 @@ absl::Status Store::DeleteAccount(const std::string& account_id,
 absl::StatusOr<KeyRow> Store::InsertKey(const KeyRow& key, int max_keys,
                                         const AuditEntry& audit) {
   return InTransaction(
-      *pool_, "adding the key",
-      [&](pqxx::work& tx) -> absl::StatusOr<KeyRow> {
+      *pool_, "adding the key", [&](pqxx::work& tx) -> absl::StatusOr<KeyRow> {
         // Locking the account serializes every key insert for it, so the
         // count below stays true until this transaction commits.
         pqxx::result owner = tx.exec_params(
@@ -238,14 +238,15 @@ absl::StatusOr<KeyRow> Store::InsertKey(const KeyRow& key, int max_keys,
             key.account_id);
         if (owner.empty()) return absl::NotFoundError("no such account");
         if (owner[0][1].as<bool>()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "account ", key.account_id,
-              " is disabled: enable it before adding keys"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("account ", key.account_id,
+                           " is disabled: enable it before adding keys"));
         }
         std::string uid = owner[0][0].as<std::string>();
-        int count = tx.exec_params1("SELECT count(*) FROM keys "
-                                    "WHERE account_uid = $1",
-                                    uid)[0]
+        int count = tx.exec_params1(
+                          "SELECT count(*) FROM keys "
+                          "WHERE account_uid = $1",
+                          uid)[0]
                         .as<int>();
         if (count >= max_keys) {
           return absl::FailedPreconditionError(absl::StrCat(
@@ -441,12 +442,10 @@ absl::StatusOr<std::vector<AuditRow>> Store::ListAudit(int limit,
             before_id, limit);
         std::vector<AuditRow> events;
         for (const pqxx::row& row : rows) {
-          events.push_back(AuditRow{row[0].as<int64_t>(), TimeOf(row[1]),
-                                    row[2].as<std::string>(),
-                                    row[3].as<std::string>(),
-                                    row[4].as<std::string>(),
-                                    row[5].as<std::string>(),
-                                    row[6].as<std::string>()});
+          events.push_back(AuditRow{
+              row[0].as<int64_t>(), TimeOf(row[1]), row[2].as<std::string>(),
+              row[3].as<std::string>(), row[4].as<std::string>(),
+              row[5].as<std::string>(), row[6].as<std::string>()});
         }
         return events;
       });

@@ -91,8 +91,8 @@ class Store {
 
   // Adds a key to key.account_id unless the account is disabled or already
   // has `max_keys` keys (enabled or disabled): FAILED_PRECONDITION, naming
-  // the limit and the count for the latter. The account's row is locked while counting, so the limit
-  // holds under any number of concurrent calls.
+  // the limit and the count for the latter. The account's row is locked while
+  // counting, so the limit holds under any number of concurrent calls.
   absl::StatusOr<KeyRow> InsertKey(const KeyRow& key, int max_keys,
                                    const AuditEntry& audit);
   absl::StatusOr<KeyRow> GetKey(const std::string& account_id,

@@ -10,6 +10,10 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+if [[ ! $seconds =~ ^[0-9]+$ ]]; then
+  echo "fuzz: SECONDS_PER_TARGET must be a whole number, not $seconds" >&2
+  exit 2
+fi
 # Each fuzz target with the folder of its seed corpus under jwt/fuzz/corpus.
 all_targets=(token_verifier_fuzzer:token key_import_fuzzer:key)
 targets=()
@@ -36,6 +40,8 @@ bin=$(bazel info --config=fuzz bazel-bin 2>/dev/null)
 artifacts=/tmp/signet-fuzz-artifacts
 mkdir -p "$artifacts"
 failed=0
+work=""
+trap '[[ -z $work ]] || rm -rf "$work" "$work.log"' EXIT
 for entry in "${targets[@]}"; do
   target=${entry%%:*}
   corpus=jwt/fuzz/corpus/${entry##*:}

@@ -34,6 +34,7 @@ if unshare -n bash -c '
     _ "$output_base" "${targets[@]}"; then
   echo "offline-build: passed"
 else
-  echo "offline-build: FAILED: the build needs something it cannot have offline"
+  echo "offline-build: FAILED offline (see the output above: a download, or"
+  echo "  any other build error)"
   exit 1
 fi

@@ -69,6 +69,8 @@ start() {
   if [[ $EUID -eq 0 ]]; then
     chown postgres:postgres "$dir"
   fi
+  # Until the cluster is handed over, any failure or interruption removes it.
+  trap 'stop "$dir"' ERR INT TERM
 
   if ! as_owner "$bin/initdb" -D "$dir/data" -U signet --auth=trust \
       -E UTF8 --locale=C.UTF-8 -N >"$dir/initdb.log" 2>&1; then
@@ -88,6 +90,7 @@ start() {
                     "$2" stop "$3"' watchdog "$owner_pid" "$script" "$dir" \
       </dev/null >/dev/null 2>&1 &
   fi
+  trap - ERR INT TERM
   echo "host=$dir user=signet dbname=signet"
 }
 

@@ -71,13 +71,19 @@ setpriv --pdeathsig TERM -- \
   --tls_cert="$run_dir/tls_cert.pem" --tls_key="$run_dir/tls_key.pem" &
 signetd_pid=$!
 
+ready=0
 for _ in $(seq 100); do
   if "$signetctl" --target="$socket" --timeout=1s health >/dev/null 2>&1; then
+    ready=1
     break
   fi
   kill -0 "$signetd_pid" 2>/dev/null || { wait "$signetd_pid"; exit 1; }
   sleep 0.1
 done
+if [[ $ready -eq 0 ]]; then
+  echo "run-local: signetd did not answer its health check within 10 s" >&2
+  exit 1
+fi
 
 echo
 step "signetd is up. Check it from another terminal:"

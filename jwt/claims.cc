@@ -126,7 +126,7 @@ absl::StatusOr<std::string> CheckClaims(const Claims& claims,
     return Refusal(Reason::kIssuedInFuture, "iat is in the future");
   }
   if (claims.expires_at <= claims.issued_at) {
-    return Refusal(Reason::kLifetimeTooLong, "exp is not after iat");
+    return Refusal(Reason::kBadLifetime, "exp is not after iat");
   }
   if (claims.expires_at - claims.issued_at > policy.max_lifetime) {
     return Refusal(Reason::kLifetimeTooLong,

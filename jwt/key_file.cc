@@ -88,8 +88,9 @@ absl::StatusOr<KeyFile> ParseKeyFile(absl::string_view json) {
 absl::StatusOr<KeyFile> ReadKeyFile(const std::string& path) {
   absl::StatusOr<std::string> contents = ReadFile(path);
   if (!contents.ok()) {
-    return absl::Status(contents.status().code(),
-                        absl::StrCat("key file: ", contents.status().message()));
+    return absl::Status(
+        contents.status().code(),
+        absl::StrCat("key file: ", contents.status().message()));
   }
   absl::StatusOr<KeyFile> key_file = ParseKeyFile(*contents);
   if (!key_file.ok()) {

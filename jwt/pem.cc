@@ -64,9 +64,8 @@ absl::StatusOr<PemBlock> ReadSinglePemBlock(absl::string_view text) {
     return absl::InvalidArgumentError("text after the PEM block");
   }
   DrainOpenSslErrors();
-  return PemBlock{parts.label,
-                  std::string(reinterpret_cast<char*>(parts.data),
-                              static_cast<size_t>(parts.length))};
+  return PemBlock{parts.label, std::string(reinterpret_cast<char*>(parts.data),
+                                           static_cast<size_t>(parts.length))};
 }
 
 }  // namespace signet::jwt

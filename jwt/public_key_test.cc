@@ -296,11 +296,11 @@ TEST(KeyPolicy, RocaFingerprintIsRejected) {
   ExpectInvalid(ImportPublicKey(jwk.dump()), "ROCA");
 }
 
-
 TEST(KeyPolicy, SmallOrderAndNonCanonicalEd25519KeysAreRejected) {
   auto key = [](std::string bytes) {
-    return nlohmann::json(
-               {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", Base64UrlEncode(bytes)}})
+    return nlohmann::json({{"kty", "OKP"},
+                           {"crv", "Ed25519"},
+                           {"x", Base64UrlEncode(bytes)}})
         .dump();
   };
   std::string zero(32, '\0');
@@ -313,14 +313,14 @@ TEST(KeyPolicy, SmallOrderAndNonCanonicalEd25519KeysAreRejected) {
   p[0] = '\xed';
   std::string p_plus_1 = p_minus_1;
   p_plus_1[0] = '\xee';
-  std::string order8 =
-      absl::HexStringToBytes("26e8958fc2b227b045c3f489f2ef98f0"
-                             "d5dfac05d3c63339b13802886d53fc05");
-  std::string other_order8 =
-      absl::HexStringToBytes("c7176a703d4dd84fba3c0b760d10670f"
-                             "2a2053fa2c39ccc64ec7fd7792ac037a");
-  for (std::string weak : {zero, one, p_minus_1, p, p_plus_1, order8,
-                           other_order8}) {
+  std::string order8 = absl::HexStringToBytes(
+      "26e8958fc2b227b045c3f489f2ef98f0"
+      "d5dfac05d3c63339b13802886d53fc05");
+  std::string other_order8 = absl::HexStringToBytes(
+      "c7176a703d4dd84fba3c0b760d10670f"
+      "2a2053fa2c39ccc64ec7fd7792ac037a");
+  for (std::string weak :
+       {zero, one, p_minus_1, p, p_plus_1, order8, other_order8}) {
     ExpectInvalid(ImportPublicKey(key(weak)), "Ed25519 public key");
     weak[31] |= '\x80';  // the same point with the sign bit set
     ExpectInvalid(ImportPublicKey(key(weak)), "Ed25519 public key");
@@ -350,11 +350,12 @@ TEST(KeyPolicy, EverySpellingOfOneEcKeyHasOneFingerprint) {
   ASSERT_TRUE(jwk.ok());
   EXPECT_EQ(jwk->key.Fingerprint(), named->key.Fingerprint());
 
-  for (const char* name : {"p256_compressed_public.pem",
-                           "p256_hybrid_public.pem",
-                           "p256_explicit_public.pem"}) {
+  for (const char* name :
+       {"p256_compressed_public.pem", "p256_hybrid_public.pem",
+        "p256_explicit_public.pem"}) {
     SCOPED_TRACE(name);
-    absl::StatusOr<ImportedPublicKey> other = ImportPublicKey(ReadTestData(name));
+    absl::StatusOr<ImportedPublicKey> other =
+        ImportPublicKey(ReadTestData(name));
     // BoringSSL refuses hybrid and explicit encodings outright, which is
     // as good: no second fingerprint.
     if (!other.ok()) {

@@ -35,6 +35,7 @@ constexpr struct {
     {Reason::kNotYetValid, "not_yet_valid"},
     {Reason::kIssuedInFuture, "issued_in_future"},
     {Reason::kLifetimeTooLong, "lifetime_too_long"},
+    {Reason::kBadLifetime, "bad_lifetime"},
     {Reason::kKeySourceUnavailable, "key_source_unavailable"},
     {Reason::kPermissionDenied, "permission_denied"},
 };

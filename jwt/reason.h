@@ -36,6 +36,7 @@ enum class Reason {
   kNotYetValid,      // nbf > now + leeway
   kIssuedInFuture,   // iat > now + leeway
   kLifetimeTooLong,  // exp - iat over the maximum lifetime
+  kBadLifetime,      // exp not after iat
   kKeySourceUnavailable,  // the key could not be fetched
   kPermissionDenied,      // authenticated, but not allowed here
 };

@@ -43,21 +43,26 @@ bool IsValidP256Scalar(const uint8_t* scalar) {
          memcmp(scalar, kP256Order, kP256ScalarSize) < 0;
 }
 
-// r || s -> DER ECDSA-Sig-Value, which is what EVP verifies.
+// r || s -> DER ECDSA-Sig-Value, which is what EVP verifies; "" on an
+// allocation failure.
 std::string RawToDerEcdsa(absl::string_view raw) {
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(raw.data());
   UniqueEcdsaSig sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(bytes, kP256ScalarSize, nullptr);
-  BIGNUM* s = BN_bin2bn(bytes + kP256ScalarSize, kP256ScalarSize, nullptr);
+  UniqueBignum r(BN_bin2bn(bytes, kP256ScalarSize, nullptr));
+  UniqueBignum s(BN_bin2bn(bytes + kP256ScalarSize, kP256ScalarSize, nullptr));
   if (sig == nullptr || r == nullptr || s == nullptr ||
-      ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
+      ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
+    DrainOpenSslErrors();
     return "";
   }
+  r.release();  // owned by sig now
+  s.release();
   uint8_t* der = nullptr;
   int length = i2d_ECDSA_SIG(sig.get(), &der);
-  if (length <= 0) return "";
+  if (length <= 0) {
+    DrainOpenSslErrors();
+    return "";
+  }
   std::string out(reinterpret_cast<char*>(der), length);
   OPENSSL_free(der);
   return out;

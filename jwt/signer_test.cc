@@ -81,8 +81,7 @@ TEST_F(SignerTest, LifetimeIsBoundedAndWholeSeconds) {
             kTestNow + absl::Seconds(90));
   for (absl::Duration lifetime :
        {absl::ZeroDuration(), absl::Milliseconds(500), absl::Seconds(-1),
-        absl::Seconds(3601),
-        absl::Hours(24), absl::InfiniteDuration()}) {
+        absl::Seconds(3601), absl::Hours(24), absl::InfiniteDuration()}) {
     EXPECT_EQ(signer->Sign(kAudience, lifetime).status().code(),
               absl::StatusCode::kInvalidArgument)
         << lifetime;

@@ -54,7 +54,7 @@ struct VerifierOptions {
 };
 
 // Verifies service-account tokens against keys from a KeySource, in the
-// order SECURITY.md gives: the token's form, its header, its key (enabled,
+// order docs/tokens.md gives: the token's form, its header, its key (enabled,
 // valid now, account enabled), alg against the key, the signature, and the
 // claims. Thread-safe.
 class Verifier {

@@ -487,8 +487,8 @@ TEST_F(VerifierTest, TimesAreCheckedWithLeeway) {
       {now, now + 600, now + 60, std::nullopt},
       {now, now + 3601, {}, Reason::kLifetimeTooLong},
       {now, now + 3600, {}, std::nullopt},
-      {now, now, {}, Reason::kLifetimeTooLong},
-      {now + 10, now + 5, {}, Reason::kLifetimeTooLong},
+      {now, now, {}, Reason::kBadLifetime},
+      {now + 10, now + 5, {}, Reason::kBadLifetime},
   };
   for (const Case& c : cases) {
     nlohmann::json claims = GoodClaims();

@@ -1,7 +1,9 @@
 // Project Wycheproof's vectors, read in place from ../shared/wycheproof/
-// beside the source tree (or $SIGNET_WYCHEPROOF_DIR). Each file exercises
-// the layer that SECURITY.md assigns to it. Where the vectors are absent,
-// as in a user's fresh clone, each test reports itself skipped.
+// beside the source tree (or $SIGNET_WYCHEPROOF_DIR). Each file goes
+// through the layer it tests: signature files through the signature check
+// the token path uses, the JWS and JWK files through the token parser,
+// signature stage and key import, with claims checks off. Where the vectors
+// are absent, as in a user's fresh clone, each test reports itself skipped.
 
 #include <limits.h>
 #include <stdlib.h>

@@ -32,7 +32,9 @@ absl::StatusOr<int> PageSize(int32_t requested) {
 
 // Page tokens are the last item's sort key, base64url encoded: opaque to
 // clients, and no state on the server.
-std::string PageToken(absl::string_view last) { return absl::WebSafeBase64Escape(last); }
+std::string PageToken(absl::string_view last) {
+  return absl::WebSafeBase64Escape(last);
+}
 
 absl::StatusOr<std::string> FromPageToken(const std::string& token) {
   std::string last;
@@ -45,14 +47,14 @@ absl::StatusOr<std::string> FromPageToken(const std::string& token) {
 absl::Status CheckAccountText(const std::string& display_name,
                               const std::string& description) {
   if (display_name.size() > kMaxDisplayName) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "display_name is ", display_name.size(), " bytes; the limit is ",
-        kMaxDisplayName));
+    return absl::InvalidArgumentError(
+        absl::StrCat("display_name is ", display_name.size(),
+                     " bytes; the limit is ", kMaxDisplayName));
   }
   if (description.size() > kMaxDescription) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "description is ", description.size(), " bytes; the limit is ",
-        kMaxDescription));
+    return absl::InvalidArgumentError(
+        absl::StrCat("description is ", description.size(),
+                     " bytes; the limit is ", kMaxDescription));
   }
   return absl::OkStatus();
 }
@@ -144,12 +146,10 @@ db::AuditEntry AccountServiceImpl::Audit(const Caller& caller,
   return db::AuditEntry{caller.account.email, method, resource};
 }
 
-grpc::Status AccountServiceImpl::Handle(grpc::ServerContext* context,
-                                        const char* method,
-                                        const std::string& resource,
-                                        Action action,
-                                        const absl::StatusOr<std::string>& target,
-                                        const Body& body) {
+grpc::Status AccountServiceImpl::Handle(
+    grpc::ServerContext* context, const char* method,
+    const std::string& resource, Action action,
+    const absl::StatusOr<std::string>& target, const Body& body) {
   absl::StatusOr<Caller> caller = Authenticate(context);
   if (!caller.ok()) return ToGrpc(caller.status());
 
@@ -179,8 +179,8 @@ grpc::Status AccountServiceImpl::Handle(grpc::ServerContext* context,
 
 absl::Status AccountServiceImpl::CheckMayAddKey(
     const Caller& caller, const std::string& account_id) const {
-  if (account_id == caller.account.account_id && !IsGlobalAdmin(caller.bindings) &&
-      !options_.allow_self_key_creation) {
+  if (account_id == caller.account.account_id &&
+      !IsGlobalAdmin(caller.bindings) && !options_.allow_self_key_creation) {
     return absl::PermissionDeniedError(
         "an account may not add keys to itself; ask an admin");
   }
@@ -188,32 +188,34 @@ absl::Status AccountServiceImpl::CheckMayAddKey(
 }
 
 grpc::Status AccountServiceImpl::CreateServiceAccount(
-    grpc::ServerContext* context, const v1::CreateServiceAccountRequest* request,
+    grpc::ServerContext* context,
+    const v1::CreateServiceAccountRequest* request,
     v1::ServiceAccount* response) {
   std::string resource = AccountName(request->account_id());
-  return Handle(context, "CreateServiceAccount", resource,
-                Action::kCreateAccount, std::string(), [&](const Caller& caller) {
-    if (!IsValidAccountId(request->account_id())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "account_id \"", request->account_id(),
-          "\" is not 6 to 30 characters of a-z, 0-9 and -, starting with a "
-          "letter and not ending with -"));
-    }
-    SIGNET_RETURN_IF_ERROR(
-        CheckAccountText(request->display_name(), request->description()));
-    db::AccountRow account;
-    account.account_id = request->account_id();
-    account.email =
-        absl::StrCat(request->account_id(), "@", options_.account_domain);
-    account.display_name = request->display_name();
-    account.description = request->description();
-    SIGNET_ASSIGN_OR_RETURN(
-        db::AccountRow created,
-        store_->CreateAccount(account,
-                              Audit(caller, "CreateServiceAccount", resource)));
-    *response = AccountToProto(created);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "CreateServiceAccount", resource, Action::kCreateAccount,
+      std::string(), [&](const Caller& caller) {
+        if (!IsValidAccountId(request->account_id())) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "account_id \"", request->account_id(),
+              "\" is not 6 to 30 characters of a-z, 0-9 and -, starting with a "
+              "letter and not ending with -"));
+        }
+        SIGNET_RETURN_IF_ERROR(
+            CheckAccountText(request->display_name(), request->description()));
+        db::AccountRow account;
+        account.account_id = request->account_id();
+        account.email =
+            absl::StrCat(request->account_id(), "@", options_.account_domain);
+        account.display_name = request->display_name();
+        account.description = request->description();
+        SIGNET_ASSIGN_OR_RETURN(
+            db::AccountRow created,
+            store_->CreateAccount(
+                account, Audit(caller, "CreateServiceAccount", resource)));
+        *response = AccountToProto(created);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AccountServiceImpl::GetServiceAccount(
@@ -222,68 +224,72 @@ grpc::Status AccountServiceImpl::GetServiceAccount(
   absl::StatusOr<std::string> account_id = ParseAccountName(request->name());
   return Handle(context, "GetServiceAccount", request->name(), Action::kRead,
                 account_id, [&](const Caller&) {
-    SIGNET_ASSIGN_OR_RETURN(db::AccountRow account,
-                            store_->GetAccount(*account_id));
-    *response = AccountToProto(account);
-    return absl::OkStatus();
-  });
+                  SIGNET_ASSIGN_OR_RETURN(db::AccountRow account,
+                                          store_->GetAccount(*account_id));
+                  *response = AccountToProto(account);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status AccountServiceImpl::ListServiceAccounts(
     grpc::ServerContext* context, const v1::ListServiceAccountsRequest* request,
     v1::ListServiceAccountsResponse* response) {
-  return Handle(context, "ListServiceAccounts", "accounts", Action::kRead,
-                std::string(), [&](const Caller&) {
-    SIGNET_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
-    SIGNET_ASSIGN_OR_RETURN(std::string after,
-                            FromPageToken(request->page_token()));
-    // One more than asked for tells whether another page follows.
-    SIGNET_ASSIGN_OR_RETURN(std::vector<db::AccountRow> accounts,
-                            store_->ListAccounts(page_size + 1, after));
-    bool more = static_cast<int>(accounts.size()) > page_size;
-    if (more) accounts.pop_back();
-    for (const db::AccountRow& account : accounts) {
-      *response->add_accounts() = AccountToProto(account);
-    }
-    if (more) response->set_next_page_token(PageToken(accounts.back().account_id));
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "ListServiceAccounts", "accounts", Action::kRead, std::string(),
+      [&](const Caller&) {
+        SIGNET_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+        SIGNET_ASSIGN_OR_RETURN(std::string after,
+                                FromPageToken(request->page_token()));
+        // One more than asked for tells whether another page follows.
+        SIGNET_ASSIGN_OR_RETURN(std::vector<db::AccountRow> accounts,
+                                store_->ListAccounts(page_size + 1, after));
+        bool more = static_cast<int>(accounts.size()) > page_size;
+        if (more) accounts.pop_back();
+        for (const db::AccountRow& account : accounts) {
+          *response->add_accounts() = AccountToProto(account);
+        }
+        if (more)
+          response->set_next_page_token(PageToken(accounts.back().account_id));
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AccountServiceImpl::UpdateServiceAccount(
-    grpc::ServerContext* context, const v1::UpdateServiceAccountRequest* request,
+    grpc::ServerContext* context,
+    const v1::UpdateServiceAccountRequest* request,
     v1::ServiceAccount* response) {
   absl::StatusOr<std::string> account_id =
       ParseAccountName(request->account().name());
-  return Handle(context, "UpdateServiceAccount", request->account().name(),
-                Action::kWriteAccount, account_id, [&](const Caller& caller) {
-    std::optional<std::string> display_name;
-    std::optional<std::string> description;
-    if (request->update_mask().paths().empty()) {
-      return absl::InvalidArgumentError(
-          "update_mask is empty: name display_name and/or description");
-    }
-    for (const std::string& path : request->update_mask().paths()) {
-      if (path == "display_name") {
-        display_name = request->account().display_name();
-      } else if (path == "description") {
-        description = request->account().description();
-      } else {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "update_mask path \"", path,
-            "\" cannot be updated; only display_name and description can"));
-      }
-    }
-    SIGNET_RETURN_IF_ERROR(CheckAccountText(display_name.value_or(""),
-                                            description.value_or("")));
-    SIGNET_ASSIGN_OR_RETURN(
-        db::AccountRow account,
-        store_->UpdateAccount(*account_id, display_name, description,
-                              Audit(caller, "UpdateServiceAccount",
-                                    request->account().name())));
-    *response = AccountToProto(account);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "UpdateServiceAccount", request->account().name(),
+      Action::kWriteAccount, account_id, [&](const Caller& caller) {
+        std::optional<std::string> display_name;
+        std::optional<std::string> description;
+        if (request->update_mask().paths().empty()) {
+          return absl::InvalidArgumentError(
+              "update_mask is empty: name display_name and/or description");
+        }
+        for (const std::string& path : request->update_mask().paths()) {
+          if (path == "display_name") {
+            display_name = request->account().display_name();
+          } else if (path == "description") {
+            description = request->account().description();
+          } else {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "update_mask path \"", path,
+                "\" cannot be updated; only display_name and description can"));
+          }
+        }
+        SIGNET_RETURN_IF_ERROR(CheckAccountText(display_name.value_or(""),
+                                                description.value_or("")));
+        SIGNET_ASSIGN_OR_RETURN(
+            db::AccountRow account,
+            store_->UpdateAccount(*account_id, display_name, description,
+                                  Audit(caller, "UpdateServiceAccount",
+                                        request->account().name())));
+        *response = AccountToProto(account);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AccountServiceImpl::DisableServiceAccount(
@@ -291,93 +297,100 @@ grpc::Status AccountServiceImpl::DisableServiceAccount(
     const v1::DisableServiceAccountRequest* request,
     v1::ServiceAccount* response) {
   absl::StatusOr<std::string> account_id = ParseAccountName(request->name());
-  return Handle(context, "DisableServiceAccount", request->name(),
-                Action::kWriteAccount, account_id, [&](const Caller& caller) {
-    SIGNET_ASSIGN_OR_RETURN(
-        db::AccountRow account,
-        store_->SetAccountDisabled(
-            *account_id, true,
-            Audit(caller, "DisableServiceAccount", request->name())));
-    *response = AccountToProto(account);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "DisableServiceAccount", request->name(), Action::kWriteAccount,
+      account_id, [&](const Caller& caller) {
+        SIGNET_ASSIGN_OR_RETURN(
+            db::AccountRow account,
+            store_->SetAccountDisabled(
+                *account_id, true,
+                Audit(caller, "DisableServiceAccount", request->name())));
+        *response = AccountToProto(account);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AccountServiceImpl::EnableServiceAccount(
-    grpc::ServerContext* context, const v1::EnableServiceAccountRequest* request,
+    grpc::ServerContext* context,
+    const v1::EnableServiceAccountRequest* request,
     v1::ServiceAccount* response) {
   absl::StatusOr<std::string> account_id = ParseAccountName(request->name());
-  return Handle(context, "EnableServiceAccount", request->name(),
-                Action::kWriteAccount, account_id, [&](const Caller& caller) {
-    SIGNET_ASSIGN_OR_RETURN(
-        db::AccountRow account,
-        store_->SetAccountDisabled(
-            *account_id, false,
-            Audit(caller, "EnableServiceAccount", request->name())));
-    *response = AccountToProto(account);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "EnableServiceAccount", request->name(), Action::kWriteAccount,
+      account_id, [&](const Caller& caller) {
+        SIGNET_ASSIGN_OR_RETURN(
+            db::AccountRow account,
+            store_->SetAccountDisabled(
+                *account_id, false,
+                Audit(caller, "EnableServiceAccount", request->name())));
+        *response = AccountToProto(account);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AccountServiceImpl::DeleteServiceAccount(
-    grpc::ServerContext* context, const v1::DeleteServiceAccountRequest* request,
-    google::protobuf::Empty*) {
+    grpc::ServerContext* context,
+    const v1::DeleteServiceAccountRequest* request, google::protobuf::Empty*) {
   absl::StatusOr<std::string> account_id = ParseAccountName(request->name());
   return Handle(context, "DeleteServiceAccount", request->name(),
                 Action::kWriteAccount, account_id, [&](const Caller& caller) {
-    return store_->DeleteAccount(
-        *account_id, Audit(caller, "DeleteServiceAccount", request->name()));
-  });
+                  return store_->DeleteAccount(
+                      *account_id,
+                      Audit(caller, "DeleteServiceAccount", request->name()));
+                });
 }
 
 grpc::Status AccountServiceImpl::CreateKey(grpc::ServerContext* context,
                                            const v1::CreateKeyRequest* request,
                                            v1::CreateKeyResponse* response) {
   absl::StatusOr<std::string> account_id = ParseAccountName(request->parent());
-  return Handle(context, "CreateKey", request->parent(), Action::kWriteKey,
-                account_id, [&](const Caller& caller) {
-    SIGNET_RETURN_IF_ERROR(CheckMayAddKey(caller, *account_id));
-    SIGNET_ASSIGN_OR_RETURN(jwt::Algorithm algorithm,
-                            RequestedAlgorithm(request->algorithm()));
-    SIGNET_ASSIGN_OR_RETURN(jwt::KeyValidity validity,
-                            RequestedValidity(*request));
-    SIGNET_ASSIGN_OR_RETURN(db::AccountRow account,
-                            store_->GetAccount(*account_id));
-    SIGNET_ASSIGN_OR_RETURN(
-        GeneratedKey generated,
-        GenerateKey(account, algorithm, validity,
-                    {options_.project_id, options_.token_uri}));
-    SIGNET_ASSIGN_OR_RETURN(
-        db::KeyRow stored,
-        store_->InsertKey(generated.row, options_.max_keys_per_account,
-                          Audit(caller, "CreateKey",
-                                KeyResourceName(*account_id,
-                                                generated.row.key_id))));
-    *response->mutable_key() = KeyToProto(stored);
-    response->set_key_file(std::move(generated.key_file));
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "CreateKey", request->parent(), Action::kWriteKey, account_id,
+      [&](const Caller& caller) {
+        SIGNET_RETURN_IF_ERROR(CheckMayAddKey(caller, *account_id));
+        SIGNET_ASSIGN_OR_RETURN(jwt::Algorithm algorithm,
+                                RequestedAlgorithm(request->algorithm()));
+        SIGNET_ASSIGN_OR_RETURN(jwt::KeyValidity validity,
+                                RequestedValidity(*request));
+        SIGNET_ASSIGN_OR_RETURN(db::AccountRow account,
+                                store_->GetAccount(*account_id));
+        SIGNET_ASSIGN_OR_RETURN(
+            GeneratedKey generated,
+            GenerateKey(account, algorithm, validity,
+                        {options_.project_id, options_.token_uri}));
+        SIGNET_ASSIGN_OR_RETURN(
+            db::KeyRow stored,
+            store_->InsertKey(
+                generated.row, options_.max_keys_per_account,
+                Audit(caller, "CreateKey",
+                      KeyResourceName(*account_id, generated.row.key_id))));
+        *response->mutable_key() = KeyToProto(stored);
+        response->set_key_file(std::move(generated.key_file));
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AccountServiceImpl::UploadKey(grpc::ServerContext* context,
                                            const v1::UploadKeyRequest* request,
                                            v1::Key* response) {
   absl::StatusOr<std::string> account_id = ParseAccountName(request->parent());
-  return Handle(context, "UploadKey", request->parent(), Action::kWriteKey,
-                account_id, [&](const Caller& caller) {
-    SIGNET_RETURN_IF_ERROR(CheckMayAddKey(caller, *account_id));
-    SIGNET_ASSIGN_OR_RETURN(jwt::ImportedPublicKey imported,
-                            jwt::ImportPublicKey(request->public_key_data()));
-    db::KeyRow row =
-        KeyRowFor(*account_id, imported.key, "uploaded", imported.validity);
-    SIGNET_ASSIGN_OR_RETURN(
-        db::KeyRow stored,
-        store_->InsertKey(row, options_.max_keys_per_account,
-                          Audit(caller, "UploadKey",
-                                KeyResourceName(*account_id, row.key_id))));
-    *response = KeyToProto(stored);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "UploadKey", request->parent(), Action::kWriteKey, account_id,
+      [&](const Caller& caller) {
+        SIGNET_RETURN_IF_ERROR(CheckMayAddKey(caller, *account_id));
+        SIGNET_ASSIGN_OR_RETURN(
+            jwt::ImportedPublicKey imported,
+            jwt::ImportPublicKey(request->public_key_data()));
+        db::KeyRow row =
+            KeyRowFor(*account_id, imported.key, "uploaded", imported.validity);
+        SIGNET_ASSIGN_OR_RETURN(
+            db::KeyRow stored,
+            store_->InsertKey(row, options_.max_keys_per_account,
+                              Audit(caller, "UploadKey",
+                                    KeyResourceName(*account_id, row.key_id))));
+        *response = KeyToProto(stored);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AccountServiceImpl::GetKey(grpc::ServerContext* context,
@@ -388,43 +401,47 @@ grpc::Status AccountServiceImpl::GetKey(grpc::ServerContext* context,
       name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
   return Handle(context, "GetKey", request->name(), Action::kRead, target,
                 [&](const Caller&) {
-    SIGNET_ASSIGN_OR_RETURN(db::KeyRow key,
-                            store_->GetKey(name->account_id, name->key_id));
-    *response = KeyToProto(key);
-    return absl::OkStatus();
-  });
+                  SIGNET_ASSIGN_OR_RETURN(
+                      db::KeyRow key,
+                      store_->GetKey(name->account_id, name->key_id));
+                  *response = KeyToProto(key);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status AccountServiceImpl::ListKeys(grpc::ServerContext* context,
                                           const v1::ListKeysRequest* request,
                                           v1::ListKeysResponse* response) {
   absl::StatusOr<std::string> account_id = ParseAccountName(request->parent());
-  return Handle(context, "ListKeys", request->parent(), Action::kRead,
-                account_id, [&](const Caller&) {
-    // An account with no keys and a missing account differ here.
-    SIGNET_RETURN_IF_ERROR(store_->GetAccount(*account_id).status());
-    SIGNET_ASSIGN_OR_RETURN(std::vector<db::KeyRow> keys,
-                            store_->ListKeys(*account_id));
-    for (const db::KeyRow& key : keys) *response->add_keys() = KeyToProto(key);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "ListKeys", request->parent(), Action::kRead, account_id,
+      [&](const Caller&) {
+        // An account with no keys and a missing account differ here.
+        SIGNET_RETURN_IF_ERROR(store_->GetAccount(*account_id).status());
+        SIGNET_ASSIGN_OR_RETURN(std::vector<db::KeyRow> keys,
+                                store_->ListKeys(*account_id));
+        for (const db::KeyRow& key : keys)
+          *response->add_keys() = KeyToProto(key);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status AccountServiceImpl::DisableKey(grpc::ServerContext* context,
-                                            const v1::DisableKeyRequest* request,
-                                            v1::Key* response) {
+grpc::Status AccountServiceImpl::DisableKey(
+    grpc::ServerContext* context, const v1::DisableKeyRequest* request,
+    v1::Key* response) {
   absl::StatusOr<KeyName> name = ParseKeyName(request->name());
   absl::StatusOr<std::string> target =
       name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
   return Handle(context, "DisableKey", request->name(), Action::kWriteKey,
                 target, [&](const Caller& caller) {
-    SIGNET_ASSIGN_OR_RETURN(
-        db::KeyRow key,
-        store_->SetKeyDisabled(name->account_id, name->key_id, true,
-                               Audit(caller, "DisableKey", request->name())));
-    *response = KeyToProto(key);
-    return absl::OkStatus();
-  });
+                  SIGNET_ASSIGN_OR_RETURN(
+                      db::KeyRow key,
+                      store_->SetKeyDisabled(
+                          name->account_id, name->key_id, true,
+                          Audit(caller, "DisableKey", request->name())));
+                  *response = KeyToProto(key);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status AccountServiceImpl::EnableKey(grpc::ServerContext* context,
@@ -435,13 +452,14 @@ grpc::Status AccountServiceImpl::EnableKey(grpc::ServerContext* context,
       name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
   return Handle(context, "EnableKey", request->name(), Action::kWriteKey,
                 target, [&](const Caller& caller) {
-    SIGNET_ASSIGN_OR_RETURN(
-        db::KeyRow key,
-        store_->SetKeyDisabled(name->account_id, name->key_id, false,
-                               Audit(caller, "EnableKey", request->name())));
-    *response = KeyToProto(key);
-    return absl::OkStatus();
-  });
+                  SIGNET_ASSIGN_OR_RETURN(
+                      db::KeyRow key,
+                      store_->SetKeyDisabled(
+                          name->account_id, name->key_id, false,
+                          Audit(caller, "EnableKey", request->name())));
+                  *response = KeyToProto(key);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status AccountServiceImpl::DeleteKey(grpc::ServerContext* context,
@@ -452,34 +470,38 @@ grpc::Status AccountServiceImpl::DeleteKey(grpc::ServerContext* context,
       name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
   return Handle(context, "DeleteKey", request->name(), Action::kWriteKey,
                 target, [&](const Caller& caller) {
-    return store_->DeleteKey(name->account_id, name->key_id,
-                             Audit(caller, "DeleteKey", request->name()));
-  });
+                  return store_->DeleteKey(
+                      name->account_id, name->key_id,
+                      Audit(caller, "DeleteKey", request->name()));
+                });
 }
 
 grpc::Status AccountServiceImpl::GrantRole(grpc::ServerContext* context,
                                            const v1::GrantRoleRequest* request,
                                            v1::RoleBinding* response) {
-  return Handle(context, "GrantRole", request->member(), Action::kAdminister,
-                std::string(), [&](const Caller& caller) {
-    SIGNET_ASSIGN_OR_RETURN(db::BindingRow binding, BindingOf(*request));
-    SIGNET_ASSIGN_OR_RETURN(
-        db::BindingRow granted,
-        store_->Grant(binding, Audit(caller, "GrantRole", request->member())));
-    *response = BindingToProto(granted);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "GrantRole", request->member(), Action::kAdminister,
+      std::string(), [&](const Caller& caller) {
+        SIGNET_ASSIGN_OR_RETURN(db::BindingRow binding, BindingOf(*request));
+        SIGNET_ASSIGN_OR_RETURN(
+            db::BindingRow granted,
+            store_->Grant(binding,
+                          Audit(caller, "GrantRole", request->member())));
+        *response = BindingToProto(granted);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status AccountServiceImpl::RevokeRole(grpc::ServerContext* context,
-                                            const v1::RevokeRoleRequest* request,
-                                            google::protobuf::Empty*) {
+grpc::Status AccountServiceImpl::RevokeRole(
+    grpc::ServerContext* context, const v1::RevokeRoleRequest* request,
+    google::protobuf::Empty*) {
   return Handle(context, "RevokeRole", request->member(), Action::kAdminister,
                 std::string(), [&](const Caller& caller) {
-    SIGNET_ASSIGN_OR_RETURN(db::BindingRow binding, BindingOf(*request));
-    return store_->Revoke(binding,
-                          Audit(caller, "RevokeRole", request->member()));
-  });
+                  SIGNET_ASSIGN_OR_RETURN(db::BindingRow binding,
+                                          BindingOf(*request));
+                  return store_->Revoke(
+                      binding, Audit(caller, "RevokeRole", request->member()));
+                });
 }
 
 grpc::Status AccountServiceImpl::ListRoleBindings(
@@ -487,41 +509,46 @@ grpc::Status AccountServiceImpl::ListRoleBindings(
     v1::ListRoleBindingsResponse* response) {
   return Handle(context, "ListRoleBindings", "roleBindings",
                 Action::kAdminister, std::string(), [&](const Caller&) {
-    std::optional<std::string> member;
-    if (!request->member().empty()) {
-      SIGNET_ASSIGN_OR_RETURN(member, ParseAccountName(request->member()));
-    }
-    SIGNET_ASSIGN_OR_RETURN(std::vector<db::BindingRow> bindings,
-                            store_->ListBindings(member));
-    for (const db::BindingRow& binding : bindings) {
-      *response->add_bindings() = BindingToProto(binding);
-    }
-    return absl::OkStatus();
-  });
+                  std::optional<std::string> member;
+                  if (!request->member().empty()) {
+                    SIGNET_ASSIGN_OR_RETURN(
+                        member, ParseAccountName(request->member()));
+                  }
+                  SIGNET_ASSIGN_OR_RETURN(std::vector<db::BindingRow> bindings,
+                                          store_->ListBindings(member));
+                  for (const db::BindingRow& binding : bindings) {
+                    *response->add_bindings() = BindingToProto(binding);
+                  }
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status AccountServiceImpl::ListAuditEvents(
     grpc::ServerContext* context, const v1::ListAuditEventsRequest* request,
     v1::ListAuditEventsResponse* response) {
-  return Handle(context, "ListAuditEvents", "auditEvents", Action::kAdminister,
-                std::string(), [&](const Caller&) {
-    SIGNET_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
-    SIGNET_ASSIGN_OR_RETURN(std::string before,
-                            FromPageToken(request->page_token()));
-    int64_t before_id = 0;
-    if (!before.empty() && !absl::SimpleAtoi(before, &before_id)) {
-      return absl::InvalidArgumentError("page_token is not one this API gave");
-    }
-    SIGNET_ASSIGN_OR_RETURN(std::vector<db::AuditRow> events,
-                            store_->ListAudit(page_size + 1, before_id));
-    bool more = static_cast<int>(events.size()) > page_size;
-    if (more) events.pop_back();
-    for (const db::AuditRow& event : events) {
-      *response->add_events() = AuditToProto(event);
-    }
-    if (more) response->set_next_page_token(PageToken(absl::StrCat(events.back().id)));
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, "ListAuditEvents", "auditEvents", Action::kAdminister,
+      std::string(), [&](const Caller&) {
+        SIGNET_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+        SIGNET_ASSIGN_OR_RETURN(std::string before,
+                                FromPageToken(request->page_token()));
+        int64_t before_id = 0;
+        if (!before.empty() && !absl::SimpleAtoi(before, &before_id)) {
+          return absl::InvalidArgumentError(
+              "page_token is not one this API gave");
+        }
+        SIGNET_ASSIGN_OR_RETURN(std::vector<db::AuditRow> events,
+                                store_->ListAudit(page_size + 1, before_id));
+        bool more = static_cast<int>(events.size()) > page_size;
+        if (more) events.pop_back();
+        for (const db::AuditRow& event : events) {
+          *response->add_events() = AuditToProto(event);
+        }
+        if (more)
+          response->set_next_page_token(
+              PageToken(absl::StrCat(events.back().id)));
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace signet::server

@@ -36,28 +36,33 @@ class AccountServiceImpl final : public v1::AccountService::Service {
                      std::shared_ptr<verifier::CallVerifier> callers,
                      AccountServiceOptions options);
 
-  grpc::Status CreateServiceAccount(grpc::ServerContext* context,
-                                    const v1::CreateServiceAccountRequest* request,
-                                    v1::ServiceAccount* response) override;
+  grpc::Status CreateServiceAccount(
+      grpc::ServerContext* context,
+      const v1::CreateServiceAccountRequest* request,
+      v1::ServiceAccount* response) override;
   grpc::Status GetServiceAccount(grpc::ServerContext* context,
                                  const v1::GetServiceAccountRequest* request,
                                  v1::ServiceAccount* response) override;
   grpc::Status ListServiceAccounts(
-      grpc::ServerContext* context, const v1::ListServiceAccountsRequest* request,
+      grpc::ServerContext* context,
+      const v1::ListServiceAccountsRequest* request,
       v1::ListServiceAccountsResponse* response) override;
-  grpc::Status UpdateServiceAccount(grpc::ServerContext* context,
-                                    const v1::UpdateServiceAccountRequest* request,
-                                    v1::ServiceAccount* response) override;
+  grpc::Status UpdateServiceAccount(
+      grpc::ServerContext* context,
+      const v1::UpdateServiceAccountRequest* request,
+      v1::ServiceAccount* response) override;
   grpc::Status DisableServiceAccount(
       grpc::ServerContext* context,
       const v1::DisableServiceAccountRequest* request,
       v1::ServiceAccount* response) override;
-  grpc::Status EnableServiceAccount(grpc::ServerContext* context,
-                                    const v1::EnableServiceAccountRequest* request,
-                                    v1::ServiceAccount* response) override;
-  grpc::Status DeleteServiceAccount(grpc::ServerContext* context,
-                                    const v1::DeleteServiceAccountRequest* request,
-                                    google::protobuf::Empty* response) override;
+  grpc::Status EnableServiceAccount(
+      grpc::ServerContext* context,
+      const v1::EnableServiceAccountRequest* request,
+      v1::ServiceAccount* response) override;
+  grpc::Status DeleteServiceAccount(
+      grpc::ServerContext* context,
+      const v1::DeleteServiceAccountRequest* request,
+      google::protobuf::Empty* response) override;
 
   grpc::Status CreateKey(grpc::ServerContext* context,
                          const v1::CreateKeyRequest* request,
@@ -87,9 +92,9 @@ class AccountServiceImpl final : public v1::AccountService::Service {
   grpc::Status RevokeRole(grpc::ServerContext* context,
                           const v1::RevokeRoleRequest* request,
                           google::protobuf::Empty* response) override;
-  grpc::Status ListRoleBindings(grpc::ServerContext* context,
-                                const v1::ListRoleBindingsRequest* request,
-                                v1::ListRoleBindingsResponse* response) override;
+  grpc::Status ListRoleBindings(
+      grpc::ServerContext* context, const v1::ListRoleBindingsRequest* request,
+      v1::ListRoleBindingsResponse* response) override;
   grpc::Status ListAuditEvents(grpc::ServerContext* context,
                                const v1::ListAuditEventsRequest* request,
                                v1::ListAuditEventsResponse* response) override;

@@ -40,14 +40,13 @@ absl::Status WriteNewPrivateFile(const std::string& path,
 absl::StatusOr<db::AccountRow> Bootstrap(db::Store& store,
                                          const BootstrapRequest& request) {
   if (!IsValidAccountId(request.account_id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "account id \"", request.account_id,
-        "\" is not 6 to 30 characters of a-z, 0-9 and -"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("account id \"", request.account_id,
+                     "\" is not 6 to 30 characters of a-z, 0-9 and -"));
   }
   db::AccountRow account;
   account.account_id = request.account_id;
-  account.email =
-      absl::StrCat(request.account_id, "@", request.account_domain);
+  account.email = absl::StrCat(request.account_id, "@", request.account_domain);
   account.display_name = "signet administrator";
 
   if (request.public_key_data.has_value()) {

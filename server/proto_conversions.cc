@@ -63,7 +63,8 @@ v1::Key KeyToProto(const db::KeyRow& key) {
   proto.set_fingerprint(absl::BytesToHexString(key.fingerprint));
   proto.set_origin(key.origin == "generated" ? v1::Key::GENERATED
                                              : v1::Key::UPLOADED);
-  if (key.valid_after) SetTimestamp(*key.valid_after, proto.mutable_valid_after());
+  if (key.valid_after)
+    SetTimestamp(*key.valid_after, proto.mutable_valid_after());
   if (key.valid_before) {
     SetTimestamp(*key.valid_before, proto.mutable_valid_before());
   }

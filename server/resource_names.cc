@@ -26,9 +26,10 @@ absl::StatusOr<std::string> ParseAccountName(absl::string_view name) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 2 || parts[0] != "accounts" ||
       !IsValidAccountId(parts[1])) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", name, "\" is not accounts/{account_id} with an account id of 6 "
-        "to 30 characters of a-z, 0-9 and -"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", name,
+                     "\" is not accounts/{account_id} with an account id of 6 "
+                     "to 30 characters of a-z, 0-9 and -"));
   }
   return std::string(parts[1]);
 }

@@ -58,9 +58,9 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
       verifier::KeyCacheOptions{config.key_cache_ttl});
   jwt::VerifierOptions verifier_options;
   verifier_options.audiences = signetd->audiences_;
-  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<jwt::Verifier> verifier,
-                          jwt::Verifier::Create(verifier_options,
-                                                signetd->keys_));
+  SIGNET_ASSIGN_OR_RETURN(
+      std::unique_ptr<jwt::Verifier> verifier,
+      jwt::Verifier::Create(verifier_options, signetd->keys_));
   signetd->callers_ =
       std::make_shared<verifier::CallVerifier>(std::move(verifier));
 
@@ -84,10 +84,11 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
   signetd->account_service_ = std::make_unique<AccountServiceImpl>(
       signetd->store_, signetd->callers_, config.accounts);
 
-  SignetdOptions options{config.listen, config.tls,
-                         {signetd->account_service_.get()},
-                         std::make_shared<verifier::TokenAuthProcessor>(
-                             signetd->callers_)};
+  SignetdOptions options{
+      config.listen,
+      config.tls,
+      {signetd->account_service_.get()},
+      std::make_shared<verifier::TokenAuthProcessor>(signetd->callers_)};
   SIGNET_ASSIGN_OR_RETURN(signetd->server_, SignetdServer::Start(options));
   return signetd;
 }

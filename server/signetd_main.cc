@@ -24,9 +24,9 @@
 #include "db/migrations.h"
 #include "db/migrator.h"
 #include "grpc/support/log.h"
+#include "server/bootstrap.h"
 #include "server/listen_address.h"
 #include "server/logging.h"
-#include "server/bootstrap.h"
 #include "server/signetd.h"
 #include "server/signetd_server.h"
 #include "server/tls_identity.h"
@@ -169,7 +169,8 @@ AccountServiceOptions AccountOptionsFromFlags(
   options.project_id = absl::GetFlag(FLAGS_project_id);
   options.token_uri = TokenUriFlag(listen);
   options.max_keys_per_account = absl::GetFlag(FLAGS_max_keys_per_account);
-  options.allow_self_key_creation = absl::GetFlag(FLAGS_allow_self_key_creation);
+  options.allow_self_key_creation =
+      absl::GetFlag(FLAGS_allow_self_key_creation);
   return options;
 }
 
@@ -247,8 +248,7 @@ absl::Status RunBootstrap() {
   request.account_id = absl::GetFlag(FLAGS_account_id);
   request.account_domain = absl::GetFlag(FLAGS_account_domain);
   request.key_file_path = absl::GetFlag(FLAGS_key_file);
-  request.key_file_fields = {absl::GetFlag(FLAGS_project_id),
-                             TokenUriFlag({})};
+  request.key_file_fields = {absl::GetFlag(FLAGS_project_id), TokenUriFlag({})};
   std::optional<jwt::Algorithm> algorithm =
       jwt::AlgorithmFromName(absl::GetFlag(FLAGS_algorithm));
   if (!algorithm.has_value()) {
@@ -259,7 +259,8 @@ absl::Status RunBootstrap() {
   if (request.account_id.empty()) {
     return absl::InvalidArgumentError("bootstrap needs --account_id");
   }
-  if (absl::GetFlag(FLAGS_public_key).empty() == request.key_file_path.empty()) {
+  if (absl::GetFlag(FLAGS_public_key).empty() ==
+      request.key_file_path.empty()) {
     return absl::InvalidArgumentError(
         "bootstrap needs exactly one of --public_key=PATH (preferred) and "
         "--key_file=PATH");

@@ -5,11 +5,11 @@
 #include <fstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/call_credentials.h"
 #include "client/channel.h"
-#include "absl/strings/ascii.h"
 #include "db/connection.h"
 #include "db/migrator.h"
 #include "gtest/gtest.h"
@@ -48,7 +48,8 @@ class AccountServiceTest : public ::testing::Test {
     bootstrap.account_domain = "signet.test";
     bootstrap.key_file_path = KeyFilePath(kAdmin);
     bootstrap.key_file_fields = {"signet-test", "https://localhost/"};
-    absl::StatusOr<db::AccountRow> admin = server::Bootstrap(*store_, bootstrap);
+    absl::StatusOr<db::AccountRow> admin =
+        server::Bootstrap(*store_, bootstrap);
     ASSERT_TRUE(admin.ok()) << admin.status();
 
     StartServer();
@@ -117,7 +118,8 @@ class AccountServiceTest : public ::testing::Test {
     request.set_parent(absl::StrCat("accounts/", account_id));
     request.set_algorithm(algorithm);
     v1::CreateKeyResponse response;
-    grpc::Status status = admin_->CreateKey(Context().get(), request, &response);
+    grpc::Status status =
+        admin_->CreateKey(Context().get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     std::ofstream(KeyFilePath(account_id)) << response.key_file();
     return response.key();
@@ -150,8 +152,8 @@ class AccountServiceTest : public ::testing::Test {
 
   // Calls GetServiceAccount as `stub` until it returns `code`; a liveness
   // bound, not a speed requirement.
-  static bool EventuallyGets(AccountService::Stub& stub, const std::string& name,
-                             grpc::StatusCode code) {
+  static bool EventuallyGets(AccountService::Stub& stub,
+                             const std::string& name, grpc::StatusCode code) {
     absl::Time deadline = absl::Now() + absl::Seconds(10);
     while (absl::Now() < deadline) {
       if (Get(stub, name).error_code() == code) return true;
@@ -180,9 +182,8 @@ TEST_F(AccountServiceTest, CallsWithoutATokenAreUnauthenticated) {
 }
 
 TEST_F(AccountServiceTest, BadTokensAreUnauthenticatedWithAGenericMessage) {
-  for (const char* header :
-       {"Bearer x.y.z", "Bearer ", "Basic dXNlcjpwYXNz", "bearer a.b",
-        "Bearer eyJhbGciOiJub25lIn0.e30."}) {
+  for (const char* header : {"Bearer x.y.z", "Bearer ", "Basic dXNlcjpwYXNz",
+                             "bearer a.b", "Bearer eyJhbGciOiJub25lIn0.e30."}) {
     auto context = Context();
     context->AddMetadata("authorization", header);
     v1::ListServiceAccountsResponse response;
@@ -208,7 +209,8 @@ TEST_F(AccountServiceTest, AdminManagesAnAccountsLifecycle) {
   update.mutable_account()->set_description("ignored: not in the mask");
   update.mutable_update_mask()->add_paths("display_name");
   v1::ServiceAccount updated;
-  ASSERT_TRUE(admin_->UpdateServiceAccount(Context().get(), update, &updated).ok());
+  ASSERT_TRUE(
+      admin_->UpdateServiceAccount(Context().get(), update, &updated).ok());
   EXPECT_EQ(updated.display_name(), "Billing worker");
   EXPECT_EQ(updated.description(), "");
 
@@ -228,7 +230,8 @@ TEST_F(AccountServiceTest, AdminManagesAnAccountsLifecycle) {
   v1::DeleteServiceAccountRequest remove;
   remove.set_name("accounts/billing-worker");
   google::protobuf::Empty empty;
-  ASSERT_TRUE(admin_->DeleteServiceAccount(Context().get(), remove, &empty).ok());
+  ASSERT_TRUE(
+      admin_->DeleteServiceAccount(Context().get(), remove, &empty).ok());
   EXPECT_EQ(Get(*admin_, "accounts/billing-worker").error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
@@ -243,7 +246,8 @@ TEST_F(AccountServiceTest, ReusedAccountIdGetsANewUniqueIdAndNoOldKey) {
   v1::DeleteServiceAccountRequest remove;
   remove.set_name("accounts/reused-id");
   google::protobuf::Empty empty;
-  ASSERT_TRUE(admin_->DeleteServiceAccount(Context().get(), remove, &empty).ok());
+  ASSERT_TRUE(
+      admin_->DeleteServiceAccount(Context().get(), remove, &empty).ok());
 
   v1::ServiceAccount second;
   ASSERT_TRUE(CreateAccount(*admin_, "reused-id", &second).ok());
@@ -286,22 +290,23 @@ TEST_F(AccountServiceTest, DefaultPageIsTwentyAndBadTokensAreInvalid) {
     ASSERT_TRUE(CreateAccount(*admin_, absl::StrCat("worker-", 100 + i)).ok());
   }
   v1::ListServiceAccountsResponse response;
-  ASSERT_TRUE(admin_->ListServiceAccounts(Context().get(),
-                                          v1::ListServiceAccountsRequest(),
-                                          &response)
+  ASSERT_TRUE(admin_
+                  ->ListServiceAccounts(Context().get(),
+                                        v1::ListServiceAccountsRequest(),
+                                        &response)
                   .ok());
   EXPECT_EQ(response.accounts_size(), 20);
 
   v1::ListServiceAccountsRequest bad;
   bad.set_page_token("!!not a token!!");
-  EXPECT_EQ(admin_->ListServiceAccounts(Context().get(), bad, &response)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      admin_->ListServiceAccounts(Context().get(), bad, &response).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
   bad.set_page_token("");
   bad.set_page_size(-1);
-  EXPECT_EQ(admin_->ListServiceAccounts(Context().get(), bad, &response)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      admin_->ListServiceAccounts(Context().get(), bad, &response).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(AccountServiceTest, BadAccountIdsAndTextsAreInvalid) {
@@ -368,7 +373,8 @@ TEST_F(AccountServiceTest, CreatedKeyFileAuthenticatesItsAccount) {
 
     EXPECT_EQ(key.algorithm(), algorithm);
     EXPECT_EQ(key.origin(), v1::Key::GENERATED);
-    EXPECT_TRUE(Get(*Stub(id), absl::StrCat("accounts/", id)).ok()) << algorithm;
+    EXPECT_TRUE(Get(*Stub(id), absl::StrCat("accounts/", id)).ok())
+        << algorithm;
   }
 }
 
@@ -406,9 +412,9 @@ TEST_F(AccountServiceTest, KeyFileHasTheGoogleFieldsAndNothingIsStoredPrivate) {
 TEST_F(AccountServiceTest, UploadedKeysInEveryFormatAreAccepted) {
   ASSERT_TRUE(CreateAccount(*admin_, "upload-robot").ok());
   std::vector<std::string> uploads;
-  for (jwt::Algorithm algorithm : {jwt::Algorithm::kRs256,
-                                   jwt::Algorithm::kEs256,
-                                   jwt::Algorithm::kEdDsa}) {
+  for (jwt::Algorithm algorithm :
+       {jwt::Algorithm::kRs256, jwt::Algorithm::kEs256,
+        jwt::Algorithm::kEdDsa}) {
     jwt::PrivateKey key = *jwt::PrivateKey::Generate(algorithm);
     uploads.push_back(key.public_key().ToPem());
     uploads.push_back(
@@ -433,14 +439,16 @@ TEST_F(AccountServiceTest, BadUploadsAreInvalidAndDuplicatesExist) {
   for (const std::string& data :
        {key.ToPkcs8Pem(), std::string("garbage"),
         key.public_key().ToPem() + "trailing",
-        std::string("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+        std::string(
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
         std::string(R"({"kty":"oct","k":"AAAA"})")}) {
     v1::UploadKeyRequest request;
     request.set_parent("accounts/upload-robot");
     request.set_public_key_data(data);
     v1::Key uploaded;
-    EXPECT_EQ(admin_->UploadKey(Context().get(), request, &uploaded).error_code(),
-              grpc::StatusCode::INVALID_ARGUMENT)
+    EXPECT_EQ(
+        admin_->UploadKey(Context().get(), request, &uploaded).error_code(),
+        grpc::StatusCode::INVALID_ARGUMENT)
         << data;
   }
 
@@ -466,7 +474,8 @@ TEST_F(AccountServiceTest, KeyLimitIsFailedPreconditionNamingLimitAndCount) {
     ASSERT_TRUE(admin_->CreateKey(Context().get(), request, &response).ok());
   }
 
-  grpc::Status eleventh = admin_->CreateKey(Context().get(), request, &response);
+  grpc::Status eleventh =
+      admin_->CreateKey(Context().get(), request, &response);
 
   EXPECT_EQ(eleventh.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(absl::StrContains(eleventh.error_message(), "has 10 keys"));
@@ -484,9 +493,11 @@ TEST_F(AccountServiceTest, KeyLimitHoldsUnderParallelCreation) {
       request.set_parent("accounts/racing-keys");
       request.set_algorithm("EdDSA");
       v1::CreateKeyResponse response;
-      grpc::Status status = admin_->CreateKey(Context().get(), request, &response);
+      grpc::Status status =
+          admin_->CreateKey(Context().get(), request, &response);
       if (status.ok()) ++created;
-      if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) ++refused;
+      if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
+        ++refused;
     });
   }
   for (std::thread& thread : threads) thread.join();
@@ -515,13 +526,13 @@ TEST_F(AccountServiceTest, MissingTargetsAreNotFoundOnlyForThoseAllowed) {
   ASSERT_TRUE(CreateAccount(*admin_, "watched-one").ok());
   MakeMember("scoped-viewer", v1::VIEWER, "watched-one");
 
-  EXPECT_EQ(Get(*Stub("global-viewer"), "accounts/no-such-account")
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Get(*Stub("global-viewer"), "accounts/no-such-account").error_code(),
+      grpc::StatusCode::NOT_FOUND);
   EXPECT_TRUE(Get(*Stub("scoped-viewer"), "accounts/watched-one").ok());
-  EXPECT_EQ(Get(*Stub("scoped-viewer"), "accounts/no-such-account")
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Get(*Stub("scoped-viewer"), "accounts/no-such-account").error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Get(*Stub("scoped-viewer"), "accounts/root-admin").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   // A malformed name tells an outsider nothing either.
@@ -600,8 +611,8 @@ TEST_F(AccountServiceTest, DisablingAKeyStopsItsTokensAtOnce) {
   v1::EnableKeyRequest enable;
   enable.set_name(keys.keys(0).name());
   ASSERT_TRUE(admin_->EnableKey(Context().get(), enable, &key).ok());
-  EXPECT_TRUE(EventuallyGets(*robot, "accounts/flaky-robot",
-                             grpc::StatusCode::OK));
+  EXPECT_TRUE(
+      EventuallyGets(*robot, "accounts/flaky-robot", grpc::StatusCode::OK));
 }
 
 TEST_F(AccountServiceTest, DisablingAnAccountStopsItsTokensAtOnce) {
@@ -612,8 +623,8 @@ TEST_F(AccountServiceTest, DisablingAnAccountStopsItsTokensAtOnce) {
 
   v1::DisableServiceAccountRequest disable;
   disable.set_name("accounts/sleepy-robot");
-  ASSERT_TRUE(admin_->DisableServiceAccount(Context().get(), disable, &account)
-                  .ok());
+  ASSERT_TRUE(
+      admin_->DisableServiceAccount(Context().get(), disable, &account).ok());
   EXPECT_TRUE(EventuallyGets(*robot, "accounts/sleepy-robot",
                              grpc::StatusCode::UNAUTHENTICATED));
 
@@ -806,8 +817,8 @@ TEST_F(StoreOutageTest, CachedCallersStayAuthenticatedAndServiceRecovers) {
 
   ASSERT_TRUE(cluster_->Resume().ok());
 
-  EXPECT_TRUE(EventuallyGets(*robot, "accounts/cached-robot",
-                             grpc::StatusCode::OK));
+  EXPECT_TRUE(
+      EventuallyGets(*robot, "accounts/cached-robot", grpc::StatusCode::OK));
   EXPECT_TRUE(CreateAccount(*admin_, "after-outage").ok());
 }
 

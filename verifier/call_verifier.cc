@@ -75,8 +75,9 @@ void CallVerifier::EvictSoonestExpiring() {
 void CallVerifier::ForgetKey(absl::string_view key_id) {
   absl::MutexLock lock(&mutex_);
   ++generation_;
-  absl::erase_if(verified_,
-                 [&](const auto& entry) { return entry.second.key_id == key_id; });
+  absl::erase_if(verified_, [&](const auto& entry) {
+    return entry.second.key_id == key_id;
+  });
 }
 
 void CallVerifier::ForgetAccount(absl::string_view account_email) {

@@ -26,8 +26,8 @@ absl::StatusOr<jwt::KeyRecord> ReadRecord(const std::string& key_id,
   absl::StatusOr<jwt::PublicKey> key = jwt::PublicKey::FromSpkiDer(der);
   if (!key.ok()) {
     return absl::InternalError(
-        absl::StrCat("stored key ", key_id, " no longer passes the policy: ",
-                     key.status().message()));
+        absl::StrCat("stored key ", key_id,
+                     " no longer passes the policy: ", key.status().message()));
   }
   jwt::KeyRecord record{key_id, *std::move(key), row[1].as<std::string>(),
                         row[2].as<bool>(), row[3].as<bool>()};

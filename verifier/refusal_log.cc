@@ -31,9 +31,10 @@ void RefusalLog::Log(const absl::Status& refusal) {
       reason.has_value() ? std::string(jwt::ReasonName(*reason)) : "other";
   std::string detail(refusal.message());
   if (suppressed > 0) {
-    spdlog::warn("verifier refused a credential: {}: {} ({} more refusals not "
-                 "logged)",
-                 name, detail, suppressed);
+    spdlog::warn(
+        "verifier refused a credential: {}: {} ({} more refusals not "
+        "logged)",
+        name, detail, suppressed);
   } else {
     spdlog::warn("verifier refused a credential: {}: {}", name, detail);
   }
