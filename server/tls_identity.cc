@@ -1,31 +1,15 @@
 #include "server/tls_identity.h"
 
-#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <memory>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "base/file.h"
 #include "base/status_macros.h"
+#include "jwt/openssl_util.h"
 
 namespace signet::server {
 namespace {
-
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
 
 absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag,
                                          const std::string& path) {
@@ -41,21 +25,11 @@ absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag,
   return contents;
 }
 
-// Drains OpenSSL's error queue into one reason, so that no stale error is
-// left for the next caller.
+// The first OpenSSL error, after draining the queue, so that no stale error
+// is left for the next caller.
 std::string OpenSslReason() {
-  std::string reason;
-  while (unsigned long code = ERR_get_error()) {
-    char text[256];
-    ERR_error_string_n(code, text, sizeof(text));
-    if (reason.empty()) reason = text;
-  }
+  std::string reason = jwt::DrainOpenSslErrors();
   return reason.empty() ? "no PEM data" : reason;
-}
-
-std::unique_ptr<BIO, BioFree> MemoryBio(const std::string& data) {
-  return std::unique_ptr<BIO, BioFree>(
-      BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
 
 }  // namespace
@@ -68,8 +42,8 @@ absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
   SIGNET_ASSIGN_OR_RETURN(identity.private_key,
                           ReadFlagFile("--tls_key", key_path));
 
-  std::unique_ptr<X509, X509Free> certificate(PEM_read_bio_X509(
-      MemoryBio(identity.certificate_chain).get(), nullptr, nullptr, nullptr));
+  jwt::UniqueX509 certificate(PEM_read_bio_X509(
+      jwt::MemoryBio(identity.certificate_chain).get(), nullptr, nullptr, nullptr));
   if (certificate == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("--tls_cert=", certificate_path,
@@ -78,8 +52,8 @@ absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
   // A callback that declines, so that an encrypted key fails here instead of
   // OpenSSL asking for a passphrase on the terminal.
   auto no_passphrase = [](char*, int, int, void*) { return -1; };
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PrivateKey(
-      MemoryBio(identity.private_key).get(), nullptr, no_passphrase, nullptr));
+  jwt::UniqueEvpPkey key(PEM_read_bio_PrivateKey(
+      jwt::MemoryBio(identity.private_key).get(), nullptr, no_passphrase, nullptr));
   if (key == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--tls_key=", key_path,
