@@ -53,9 +53,10 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
       std::make_shared<db::ConnectionPool>(config.database, config.pool_size));
   auto lookups =
       std::make_shared<db::ConnectionPool>(config.database, config.pool_size);
+  auto fresh_keys = std::make_shared<verifier::PostgresKeySource>(lookups);
   signetd->keys_ = std::make_shared<verifier::CachedKeySource>(
-      std::make_shared<verifier::PostgresKeySource>(lookups),
-      verifier::KeyCacheOptions{config.key_cache_ttl});
+      fresh_keys, verifier::KeyCacheOptions{config.key_cache_ttl});
+  signetd->feed_ = std::make_shared<ChangeFeed>();
   jwt::VerifierOptions verifier_options;
   verifier_options.audiences = signetd->audiences_;
   SIGNET_ASSIGN_OR_RETURN(
@@ -65,17 +66,21 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
       std::make_shared<verifier::CallVerifier>(std::move(verifier));
 
   // Changes drop what both caches hold about a key or an account; after a
-  // reconnect, everything, since changes may have been missed.
+  // reconnect, everything, since changes may have been missed. Watchers
+  // hear of a change after this signetd has dropped it.
   verifier::CachedKeySource* keys = signetd->keys_.get();
   verifier::CallVerifier* callers = signetd->callers_.get();
+  ChangeFeed* feed = signetd->feed_.get();
   signetd->changes_ = std::make_unique<verifier::ChangeListener>(
       config.database,
-      [keys, callers](const verifier::StoreChange& change) {
+      [keys, callers, feed](const verifier::StoreChange& change) {
         InvalidateFor(*keys, *callers, change);
+        feed->Publish(change);
       },
-      [keys, callers] {
+      [keys, callers, feed] {
         keys->Clear();
         callers->ForgetAll();
+        feed->PublishReset();
       });
   if (!signetd->changes_->WaitUntilListening(absl::Seconds(10))) {
     return absl::UnavailableError(
@@ -83,11 +88,14 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
   }
   signetd->account_service_ = std::make_unique<AccountServiceImpl>(
       signetd->store_, signetd->callers_, config.accounts);
+  signetd->token_verifier_ = std::make_unique<TokenVerifierServiceImpl>(
+      signetd->callers_, signetd->keys_, fresh_keys, signetd->store_,
+      signetd->feed_);
 
   SignetdOptions options{
       config.listen,
       config.tls,
-      {signetd->account_service_.get()},
+      {signetd->account_service_.get(), signetd->token_verifier_.get()},
       std::make_shared<verifier::TokenAuthProcessor>(signetd->callers_)};
   SIGNET_ASSIGN_OR_RETURN(signetd->server_, SignetdServer::Start(options));
   return signetd;

@@ -11,6 +11,8 @@
 #include "db/connection_pool.h"
 #include "db/store.h"
 #include "server/account_service.h"
+#include "server/change_feed.h"
+#include "server/token_verifier_service.h"
 #include "server/listen_address.h"
 #include "server/signetd_server.h"
 #include "server/tls_identity.h"
@@ -41,8 +43,9 @@ std::vector<std::string> DefaultAudiences(
     const std::vector<ListenAddress>& listen);
 
 // signetd assembled: the store, the verifier it runs on its own API (keys
-// from PostgreSQL, cached, dropped on NOTIFY), AccountService, and the gRPC
-// server. The schema must be current.
+// from PostgreSQL, cached, dropped on NOTIFY), AccountService,
+// TokenVerifier with its change stream, and the gRPC server. The schema must
+// be current.
 class Signetd {
  public:
   // UNAVAILABLE when the store or an address cannot be reached or bound.
@@ -65,8 +68,12 @@ class Signetd {
   std::shared_ptr<db::Store> store_;
   std::shared_ptr<verifier::CachedKeySource> keys_;
   std::shared_ptr<verifier::CallVerifier> callers_;
+  // Declared before the listener, which publishes to it, so that it is
+  // destroyed after the listener stops.
+  std::shared_ptr<ChangeFeed> feed_;
   std::unique_ptr<verifier::ChangeListener> changes_;
   std::unique_ptr<AccountServiceImpl> account_service_;
+  std::unique_ptr<TokenVerifierServiceImpl> token_verifier_;
   std::unique_ptr<SignetdServer> server_;
 };
 

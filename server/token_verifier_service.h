@@ -1,0 +1,52 @@
+#ifndef SIGNET_SERVER_TOKEN_VERIFIER_SERVICE_H_
+#define SIGNET_SERVER_TOKEN_VERIFIER_SERVICE_H_
+
+#include <memory>
+
+#include "db/store.h"
+#include "jwt/key_source.h"
+#include "server/change_feed.h"
+#include "signet/v1/token_verifier.grpc.pb.h"
+#include "verifier/call_verifier.h"
+
+namespace signet::server {
+
+// TokenVerifier: verification as a service, keys by key id for remote
+// verifiers, an account's public keys, and the change stream. Every call
+// needs a verified caller, of any account.
+class TokenVerifierServiceImpl final : public v1::TokenVerifier::Service {
+ public:
+  // `keys` answers VerifyToken (cached is fine: changes drop entries);
+  // `fresh_keys` answers GetKey from the store itself.
+  TokenVerifierServiceImpl(std::shared_ptr<verifier::CallVerifier> callers,
+                           std::shared_ptr<jwt::KeySource> keys,
+                           std::shared_ptr<jwt::KeySource> fresh_keys,
+                           std::shared_ptr<db::Store> store,
+                           std::shared_ptr<ChangeFeed> changes);
+
+  grpc::Status VerifyToken(grpc::ServerContext* context,
+                           const v1::VerifyTokenRequest* request,
+                           v1::VerifyTokenResponse* response) override;
+  grpc::Status GetKey(grpc::ServerContext* context,
+                      const v1::GetKeyInfoRequest* request,
+                      v1::KeyInfo* response) override;
+  grpc::Status GetPublicKeys(grpc::ServerContext* context,
+                             const v1::GetPublicKeysRequest* request,
+                             v1::GetPublicKeysResponse* response) override;
+  grpc::Status WatchKeys(grpc::ServerContext* context,
+                         const v1::WatchKeysRequest* request,
+                         grpc::ServerWriter<v1::KeyChange>* writer) override;
+
+ private:
+  grpc::Status CheckCaller(grpc::ServerContext* context);
+
+  std::shared_ptr<verifier::CallVerifier> callers_;
+  std::shared_ptr<jwt::KeySource> keys_;
+  std::shared_ptr<jwt::KeySource> fresh_keys_;
+  std::shared_ptr<db::Store> store_;
+  std::shared_ptr<ChangeFeed> changes_;
+};
+
+}  // namespace signet::server
+
+#endif  // SIGNET_SERVER_TOKEN_VERIFIER_SERVICE_H_
