@@ -42,8 +42,9 @@ absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
   SIGNET_ASSIGN_OR_RETURN(identity.private_key,
                           ReadFlagFile("--tls_key", key_path));
 
-  jwt::UniqueX509 certificate(PEM_read_bio_X509(
-      jwt::MemoryBio(identity.certificate_chain).get(), nullptr, nullptr, nullptr));
+  jwt::UniqueX509 certificate(
+      PEM_read_bio_X509(jwt::MemoryBio(identity.certificate_chain).get(),
+                        nullptr, nullptr, nullptr));
   if (certificate == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("--tls_cert=", certificate_path,
@@ -52,8 +53,9 @@ absl::StatusOr<TlsIdentity> LoadTlsIdentity(const std::string& certificate_path,
   // A callback that declines, so that an encrypted key fails here instead of
   // OpenSSL asking for a passphrase on the terminal.
   auto no_passphrase = [](char*, int, int, void*) { return -1; };
-  jwt::UniqueEvpPkey key(PEM_read_bio_PrivateKey(
-      jwt::MemoryBio(identity.private_key).get(), nullptr, no_passphrase, nullptr));
+  jwt::UniqueEvpPkey key(
+      PEM_read_bio_PrivateKey(jwt::MemoryBio(identity.private_key).get(),
+                              nullptr, no_passphrase, nullptr));
   if (key == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--tls_key=", key_path,

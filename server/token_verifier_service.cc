@@ -39,8 +39,8 @@ bool UsableNow(const db::KeyRow& key, absl::Time now) {
 TokenVerifierServiceImpl::TokenVerifierServiceImpl(
     std::shared_ptr<verifier::CallVerifier> callers,
     std::shared_ptr<jwt::KeySource> keys,
-    std::shared_ptr<jwt::KeySource> fresh_keys, std::shared_ptr<db::Store> store,
-    std::shared_ptr<ChangeFeed> changes)
+    std::shared_ptr<jwt::KeySource> fresh_keys,
+    std::shared_ptr<db::Store> store, std::shared_ptr<ChangeFeed> changes)
     : callers_(std::move(callers)),
       keys_(std::move(keys)),
       fresh_keys_(std::move(fresh_keys)),
@@ -86,13 +86,14 @@ grpc::Status TokenVerifierServiceImpl::VerifyToken(
   }
   std::optional<jwt::Reason> reason = jwt::ReasonOf(verified.status());
   response->set_verified(false);
-  response->set_reason(reason ? std::string(jwt::ReasonName(*reason)) : "other");
+  response->set_reason(reason ? std::string(jwt::ReasonName(*reason))
+                              : "other");
   return grpc::Status::OK;
 }
 
-grpc::Status TokenVerifierServiceImpl::GetKey(grpc::ServerContext* context,
-                                              const v1::GetKeyInfoRequest* request,
-                                              v1::KeyInfo* response) {
+grpc::Status TokenVerifierServiceImpl::GetKey(
+    grpc::ServerContext* context, const v1::GetKeyInfoRequest* request,
+    v1::KeyInfo* response) {
   if (grpc::Status caller = CheckCaller(context); !caller.ok()) return caller;
   if (!jwt::IsValidKeyId(request->key_id())) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,

@@ -12,14 +12,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "client/call_credentials.h"
 #include "client/channel.h"
 #include "db/migrations.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "signet/v1/account_service.grpc.pb.h"
 #include "tests/private_postgres.h"
 #include "tests/subprocess.h"
@@ -367,6 +370,153 @@ TEST_F(SignetdTest, KilledMidWayLosesNoAcknowledgedWrite) {
     v1::ServiceAccount account;
     grpc::Status status = stub->GetServiceAccount(&context, request, &account);
     EXPECT_TRUE(status.ok()) << account_id << ": " << status.error_message();
+  }
+}
+
+class SignetctlTest : public SignetdTest {
+ protected:
+  void SetUp() override {
+    SignetdTest::SetUp();
+    Migrate();
+    admin_key_ = absl::StrCat(directory_, "/admin.json");
+    ASSERT_EQ(Signetd({"bootstrap", absl::StrCat("--database=", database_),
+                       "--account_id=root-admin",
+                       absl::StrCat("--key_file=", admin_key_)})
+                  .exit_code,
+              0);
+    signetd_ = StartSignetd();
+    ASSERT_NE(signetd_, nullptr);
+  }
+
+  // signetctl with the target set and `key_file` (the admin's by default).
+  CommandResult Ctl(std::vector<std::string> args,
+                    const std::string& key_file = "") {
+    args.insert(args.begin(),
+                {kSignetctl, absl::StrCat("--target=", socket_),
+                 absl::StrCat("--key_file=",
+                              key_file.empty() ? admin_key_ : key_file)});
+    absl::StatusOr<CommandResult> result = RunCommand(args);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : CommandResult{-1, ""};
+  }
+
+  std::string admin_key_;
+  std::unique_ptr<Subprocess> signetd_;
+};
+
+TEST_F(SignetctlTest, OperatorFlowFromAccountToRevokedKey) {
+  std::string robot_key = absl::StrCat(directory_, "/robot.json");
+  ASSERT_EQ(Ctl({"accounts", "create", "robot-one", "--display_name=Robot one"})
+                .exit_code,
+            0);
+  CommandResult created =
+      Ctl({"keys", "create", "robot-one", "--algorithm=ES256",
+           absl::StrCat("--out=", robot_key)});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_EQ(
+      std::filesystem::status(robot_key).permissions() &
+          std::filesystem::perms::all,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ASSERT_EQ(Ctl({"roles", "grant", "robot-one", "viewer"}).exit_code, 0);
+
+  CommandResult token =
+      Ctl({"token", "print", "--audience=https://localhost/"}, robot_key);
+  ASSERT_EQ(token.exit_code, 0) << token.output;
+  std::string jwt(absl::StripAsciiWhitespace(token.output));
+  CommandResult verified =
+      Ctl({"token", "verify", jwt, "--audience=https://localhost/"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_TRUE(
+      absl::StrContains(verified.output, "verified: robot-one@signet.internal"))
+      << verified.output;
+
+  CommandResult keys = Ctl({"keys", "list", "robot-one", "--format=json"});
+  ASSERT_EQ(keys.exit_code, 0) << keys.output;
+  nlohmann::json listed = nlohmann::json::parse(keys.output);
+  std::string key_id = listed["keys"][0]["key_id"];
+  ASSERT_EQ(Ctl({"keys", "disable", "robot-one", key_id}).exit_code, 0);
+
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  CommandResult refused;
+  do {
+    refused = Ctl({"token", "verify", jwt, "--audience=https://localhost/"});
+  } while (refused.exit_code == 0 && absl::Now() < deadline);
+  EXPECT_EQ(refused.exit_code, 16) << refused.output;
+  EXPECT_TRUE(absl::StrContains(refused.output, "refused: key_disabled"))
+      << refused.output;
+}
+
+TEST_F(SignetctlTest, ExitCodesFollowTheStatus) {
+  std::string viewer_key = absl::StrCat(directory_, "/viewer.json");
+  ASSERT_EQ(Ctl({"accounts", "create", "viewer-one"}).exit_code, 0);
+  ASSERT_EQ(
+      Ctl({"keys", "create", "viewer-one", absl::StrCat("--out=", viewer_key)})
+          .exit_code,
+      0);
+  ASSERT_EQ(Ctl({"roles", "grant", "viewer-one", "viewer"}).exit_code, 0);
+
+  EXPECT_EQ(Ctl({"accounts", "get", "no-such-robot"}).exit_code, 5);
+  EXPECT_EQ(Ctl({"accounts", "create", "made-by-viewer"}, viewer_key).exit_code,
+            7);
+  ASSERT_EQ(Ctl({"accounts", "disable", "viewer-one"}).exit_code, 0);
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  int code;
+  do {
+    code = Ctl({"accounts", "list"}, viewer_key).exit_code;
+  } while (code == 0 && absl::Now() < deadline);
+  EXPECT_EQ(code, 16);
+  EXPECT_EQ(Ctl({"accounts", "get"}).exit_code, 2);
+  EXPECT_EQ(Ctl({"no-such-command"}).exit_code, 2);
+}
+
+TEST_F(SignetctlTest, JsonOutputParses) {
+  ASSERT_EQ(Ctl({"accounts", "create", "json-robot"}).exit_code, 0);
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"accounts", "get", "json-robot"},
+        std::vector<std::string>{"accounts", "list"},
+        std::vector<std::string>{"keys", "list", "json-robot"},
+        std::vector<std::string>{"roles", "list"},
+        std::vector<std::string>{"audit", "list"}}) {
+    std::vector<std::string> args = command;
+    args.push_back("--format=json");
+
+    CommandResult result = Ctl(args);
+
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_FALSE(
+        nlohmann::json::parse(result.output, nullptr, false).is_discarded())
+        << absl::StrJoin(command, " ") << ": " << result.output;
+  }
+}
+
+TEST_F(SignetctlTest, EveryCommandHasHelp) {
+  for (const char* command :
+       {"health",          "accounts create", "accounts get",
+        "accounts list",   "accounts update", "accounts disable",
+        "accounts enable", "accounts delete", "keys create",
+        "keys upload",     "keys get",        "keys list",
+        "keys disable",    "keys enable",     "keys delete",
+        "keys watch",      "roles grant",     "roles revoke",
+        "roles list",      "audit list",      "token print",
+        "token verify"}) {
+    std::vector<std::string> args = absl::StrSplit(command, ' ');
+    args.insert(args.begin(), kSignetctl);
+    args.push_back("--help");
+
+    absl::StatusOr<CommandResult> help = RunCommand(args);
+
+    ASSERT_TRUE(help.ok());
+    EXPECT_EQ(help->exit_code, 0) << command;
+    EXPECT_TRUE(absl::StrContains(help->output,
+                                  absl::StrCat("Usage: signetctl ", command)))
+        << help->output;
+  }
+  for (const char* group : {"accounts", "keys", "roles", "audit", "token"}) {
+    absl::StatusOr<CommandResult> help =
+        RunCommand({kSignetctl, group, "--help"});
+    ASSERT_TRUE(help.ok());
+    EXPECT_EQ(help->exit_code, 0);
+    EXPECT_TRUE(absl::StrContains(help->output, "Commands:")) << group;
   }
 }
 

@@ -33,7 +33,8 @@ class TokenVerifierTest : public testing::SignetdFixture {
   // A token of `account_id`'s key file for `audience`.
   std::string TokenOf(const std::string& account_id,
                       const std::string& audience) {
-    auto signer = jwt::SignerFromKeyFile(*jwt::ReadKeyFile(KeyFilePath(account_id)));
+    auto signer =
+        jwt::SignerFromKeyFile(*jwt::ReadKeyFile(KeyFilePath(account_id)));
     return (*signer)->Sign(audience, absl::Minutes(10))->token;
   }
 
@@ -66,9 +67,10 @@ TEST_F(TokenVerifierTest, VerifyTokenNamesTheAccountKeyAndExpiry) {
 }
 
 TEST_F(TokenVerifierTest, RefusedTokensComeWithTheirReason) {
-  EXPECT_EQ(Verify(TokenOf("robot-caller", "https://other/"), "https://greeter/")
-                .reason(),
-            "wrong_audience");
+  EXPECT_EQ(
+      Verify(TokenOf("robot-caller", "https://other/"), "https://greeter/")
+          .reason(),
+      "wrong_audience");
   EXPECT_EQ(Verify("not.a.token!", "https://greeter/").reason(),
             "token_malformed");
   std::string token = TokenOf("robot-caller", "https://greeter/");
@@ -101,9 +103,9 @@ TEST_F(TokenVerifierTest, CallersMustAuthenticateAndNameAnAudience) {
   request.set_audience("https://greeter/");
   v1::VerifyTokenResponse response;
   auto anonymous = TokenVerifier::NewStub(*client::CreateChannel(socket_, {}));
-  EXPECT_EQ(anonymous->VerifyToken(Context().get(), request, &response)
-                .error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      anonymous->VerifyToken(Context().get(), request, &response).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 
   grpc::Status status;
   Verify(request.token(), "", &status);
@@ -126,11 +128,13 @@ TEST_F(TokenVerifierTest, GetKeyGivesTheJwkAndItsState) {
             robot_key_.fingerprint());
 
   request.set_key_id("0123456789abcdef0123456789abcdef");
-  EXPECT_EQ(Verifier(kAdmin)->GetKey(Context().get(), request, &info).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Verifier(kAdmin)->GetKey(Context().get(), request, &info).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   request.set_key_id("not a key id");
-  EXPECT_EQ(Verifier(kAdmin)->GetKey(Context().get(), request, &info).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      Verifier(kAdmin)->GetKey(Context().get(), request, &info).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(TokenVerifierTest, GetPublicKeysPublishesOnlyUsableKeys) {
@@ -143,8 +147,9 @@ TEST_F(TokenVerifierTest, GetPublicKeysPublishesOnlyUsableKeys) {
   v1::GetPublicKeysRequest request;
   request.set_account("accounts/robot-caller");
   v1::GetPublicKeysResponse response;
-  ASSERT_TRUE(
-      Verifier(kAdmin)->GetPublicKeys(Context().get(), request, &response).ok());
+  ASSERT_TRUE(Verifier(kAdmin)
+                  ->GetPublicKeys(Context().get(), request, &response)
+                  .ok());
 
   absl::StatusOr<std::vector<jwt::ImportedPublicKey>> keys =
       jwt::ImportJwks(response.jwks());
@@ -183,24 +188,26 @@ TEST_F(TokenVerifierTest, WatcherSeesEachChangeOnceInOrder) {
   v1::DisableServiceAccountRequest disable_account;
   disable_account.set_name("accounts/watched-robot");
   v1::ServiceAccount account;
-  ASSERT_TRUE(admin_->DisableServiceAccount(Context().get(), disable_account,
-                                            &account)
-                  .ok());
+  ASSERT_TRUE(
+      admin_->DisableServiceAccount(Context().get(), disable_account, &account)
+          .ok());
   v1::DeleteServiceAccountRequest delete_account;
   delete_account.set_name("accounts/watched-robot");
   ASSERT_TRUE(
-      admin_->DeleteServiceAccount(Context().get(), delete_account, &empty).ok());
+      admin_->DeleteServiceAccount(Context().get(), delete_account, &empty)
+          .ok());
 
   const std::string email = "watched-robot@signet.test";
-  std::vector<std::tuple<KeyChange::Kind, std::string, std::string>> expected = {
-      {KeyChange::ACCOUNT_CREATED, email, ""},
-      {KeyChange::KEY_CREATED, email, key.key_id()},
-      {KeyChange::KEY_UPDATED, email, key.key_id()},
-      {KeyChange::KEY_UPDATED, email, key.key_id()},
-      {KeyChange::KEY_DELETED, email, key.key_id()},
-      {KeyChange::ACCOUNT_UPDATED, email, ""},
-      {KeyChange::ACCOUNT_DELETED, email, ""},
-  };
+  std::vector<std::tuple<KeyChange::Kind, std::string, std::string>> expected =
+      {
+          {KeyChange::ACCOUNT_CREATED, email, ""},
+          {KeyChange::KEY_CREATED, email, key.key_id()},
+          {KeyChange::KEY_UPDATED, email, key.key_id()},
+          {KeyChange::KEY_UPDATED, email, key.key_id()},
+          {KeyChange::KEY_DELETED, email, key.key_id()},
+          {KeyChange::ACCOUNT_UPDATED, email, ""},
+          {KeyChange::ACCOUNT_DELETED, email, ""},
+      };
   for (const auto& [kind, account_email, key_id] : expected) {
     ASSERT_TRUE(stream->Read(&change));
     EXPECT_EQ(change.kind(), kind) << change.DebugString();
