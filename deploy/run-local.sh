@@ -95,6 +95,33 @@ printf 'run-local: health over the unix socket: '
 "$signetctl" --target="$socket" health
 printf 'run-local: health over TLS: '
 "$signetctl" --target="$tls" --tls_ca="$run_dir/tls_cert.pem" health
+echo
+step "a short tour with signetctl, as root-admin:"
+ctl() {
+  local shown=()
+  for arg in "$@"; do
+    # Tokens are long; show the start of one only.
+    [[ ${#arg} -gt 60 ]] && arg="${arg:0:24}..."
+    shown+=("$arg")
+  done
+  echo "  \$ signetctl ${shown[*]}"
+  "$signetctl" --target="$socket" --key_file="$run_dir/root-admin.json" "$@" |
+    sed 's/^/    /'
+}
+ctl accounts create demo-robot --display_name="Demo robot"
+ctl keys create demo-robot --algorithm=ES256 --out="$run_dir/demo-robot.json"
+ctl roles grant demo-robot viewer --scope=demo-robot
+token=$("$signetctl" token print --key_file="$run_dir/demo-robot.json" \
+  --audience=https://localhost/)
+echo "  \$ signetctl token print --key_file=demo-robot.json --audience=https://localhost/"
+echo "    ${token:0:40}..."
+ctl token verify "$token" --audience=https://localhost/
+key_id=$("$signetctl" --target="$socket" --key_file="$run_dir/root-admin.json" \
+  keys list demo-robot --format=json | sed -n 's/.*"key_id": "\([0-9a-f]*\)".*/\1/p')
+ctl keys disable demo-robot "$key_id"
+sleep 0.5
+ctl token verify "$token" --audience=https://localhost/ || true
+echo
 step "press Ctrl-C to stop signetd and remove the private PostgreSQL"
 echo
 
