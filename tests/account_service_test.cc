@@ -16,6 +16,7 @@
 #include "server/bootstrap.h"
 #include "server/signetd.h"
 #include "signet/v1/account_service.grpc.pb.h"
+#include "signet/v1/token_verifier.grpc.pb.h"
 #include "tests/private_postgres.h"
 #include "tests/signetd_fixture.h"
 
@@ -675,6 +676,26 @@ TEST_F(StoreOutageTest, CachedCallersStayAuthenticatedAndServiceRecovers) {
   EXPECT_TRUE(
       EventuallyGets(*robot, "accounts/cached-robot", grpc::StatusCode::OK));
   EXPECT_TRUE(CreateAccount(*admin_, "after-outage").ok());
+}
+
+TEST_F(StoreOutageTest, WatchersAreToldToResetAfterTheListenerReconnects) {
+  auto channel = *client::CreateChannel(
+      socket_, {}, *client::CallCredentialsFromKeyFile(KeyFilePath(kAdmin)));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  auto stream = v1::TokenVerifier::NewStub(channel)->WatchKeys(
+      &context, v1::WatchKeysRequest());
+  v1::KeyChange change;
+  ASSERT_TRUE(stream->Read(&change));
+  ASSERT_EQ(change.kind(), v1::KeyChange::RESET);
+
+  ASSERT_TRUE(cluster_->Pause().ok());
+  absl::SleepFor(absl::Milliseconds(500));
+  ASSERT_TRUE(cluster_->Resume().ok());
+
+  ASSERT_TRUE(stream->Read(&change));
+  EXPECT_EQ(change.kind(), v1::KeyChange::RESET);
+  context.TryCancel();
 }
 
 }  // namespace
