@@ -19,6 +19,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_join.h"
 #include "base/file.h"
+#include "base/rate_limiter.h"
 #include "base/status_macros.h"
 #include "db/connection.h"
 #include "db/migrations.h"
@@ -86,8 +87,17 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// gRPC's own log lines go through the same logger, one line each.
+// gRPC's own log lines go through the same logger, one line each, and at a
+// bounded pace: gRPC logs every failed TLS handshake, whose number anyone
+// who can reach the port chooses. Its errors are warnings here, since each
+// is about one connection, not about signetd.
 void LogFromGrpc(gpr_log_func_args* args) {
+  static RateLimiter* limiter = new RateLimiter(20);
+  int64_t held_back = 0;
+  if (!limiter->Allow(&held_back)) return;
+  if (held_back > 0) {
+    spdlog::warn("grpc: {} lines not logged (rate limit)", held_back);
+  }
   switch (args->severity) {
     case GPR_LOG_SEVERITY_DEBUG:
       spdlog::debug("grpc: {}", args->message);

@@ -2,29 +2,14 @@
 
 #include <string>
 
-#include "absl/time/clock.h"
 #include "jwt/reason.h"
 #include "spdlog/spdlog.h"
 
 namespace signet::verifier {
 
 void RefusalLog::Log(const absl::Status& refusal) {
-  int64_t suppressed;
-  {
-    absl::MutexLock lock(&mutex_);
-    absl::Time now = absl::Now();
-    if (now - window_start_ >= absl::Seconds(1)) {
-      window_start_ = now;
-      logged_in_window_ = 0;
-    }
-    if (logged_in_window_ >= per_second_) {
-      ++suppressed_;
-      return;
-    }
-    ++logged_in_window_;
-    suppressed = suppressed_;
-    suppressed_ = 0;
-  }
+  int64_t suppressed = 0;
+  if (!limiter_.Allow(&suppressed)) return;
 
   std::optional<jwt::Reason> reason = jwt::ReasonOf(refusal);
   std::string name =

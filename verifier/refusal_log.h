@@ -4,8 +4,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
+#include "base/rate_limiter.h"
 
 namespace signet::verifier {
 
@@ -16,16 +15,12 @@ namespace signet::verifier {
 // the verifier gave (key ids and accounts, never tokens). Thread-safe.
 class RefusalLog {
  public:
-  explicit RefusalLog(int per_second = 10) : per_second_(per_second) {}
+  explicit RefusalLog(int per_second = 10) : limiter_(per_second) {}
 
   void Log(const absl::Status& refusal);
 
  private:
-  const int per_second_;
-  absl::Mutex mutex_;
-  absl::Time window_start_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
-  int logged_in_window_ ABSL_GUARDED_BY(mutex_) = 0;
-  int64_t suppressed_ ABSL_GUARDED_BY(mutex_) = 0;
+  RateLimiter limiter_;
 };
 
 }  // namespace signet::verifier
