@@ -83,6 +83,24 @@ std::string OptionalTimestamp(int present_parameter, int micros_parameter) {
                       micros_parameter, "::float8 / 1e6) END");
 }
 
+// Inserts `key` for the account with unique id `account_uid`.
+void InsertKeyRow(pqxx::transaction_base& tx, const KeyRow& key,
+                  const std::string& account_uid) {
+  OptionalMicros after(key.valid_after);
+  OptionalMicros before(key.valid_before);
+  tx.exec_params(
+      absl::StrCat("INSERT INTO keys (key_id, account_uid, algorithm, "
+                   "public_key, fingerprint, origin, valid_after, "
+                   "valid_before) VALUES ($1, $2, $3, decode($4, 'hex'), "
+                   "decode($5, 'hex'), $6, ",
+                   OptionalTimestamp(7, 8), ", ", OptionalTimestamp(9, 10),
+                   ")"),
+      key.key_id, account_uid, key.algorithm,
+      absl::BytesToHexString(key.public_key_der),
+      absl::BytesToHexString(key.fingerprint), key.origin, after.present,
+      after.micros, before.present, before.micros);
+}
+
 }  // namespace
 
 Store::Store(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
@@ -261,19 +279,7 @@ absl::StatusOr<KeyRow> Store::InsertKey(const KeyRow& key, int max_keys,
               "this public key is already registered");
         }
 
-        OptionalMicros after(key.valid_after);
-        OptionalMicros before(key.valid_before);
-        tx.exec_params(
-            absl::StrCat("INSERT INTO keys (key_id, account_uid, algorithm, "
-                         "public_key, fingerprint, origin, valid_after, "
-                         "valid_before) VALUES ($1, $2, $3, decode($4, 'hex'), "
-                         "decode($5, 'hex'), $6, ",
-                         OptionalTimestamp(7, 8), ", ",
-                         OptionalTimestamp(9, 10), ")"),
-            key.key_id, uid, key.algorithm,
-            absl::BytesToHexString(key.public_key_der),
-            absl::BytesToHexString(key.fingerprint), key.origin, after.present,
-            after.micros, before.present, before.micros);
+        InsertKeyRow(tx, key, uid);
         WriteAudit(tx, audit, "OK", "");
         pqxx::row row = tx.exec_params1(
             absl::StrCat("SELECT ", kKeyColumns,
@@ -384,8 +390,9 @@ absl::Status Store::Revoke(const BindingRow& binding, const AuditEntry& audit) {
                pqxx::result deleted = tx.exec_params(
                    "DELETE FROM role_bindings b USING accounts m "
                    "WHERE m.uid = b.member_uid AND m.account_id = $1 "
-                   "AND b.role = $2 AND b.scope_uid IS NOT DISTINCT FROM "
-                   "(SELECT uid FROM accounts WHERE account_id = $3) "
+                   "AND b.role = $2 AND CASE WHEN $3 = '' "
+                   "THEN b.scope_uid IS NULL ELSE b.scope_uid = "
+                   "(SELECT uid FROM accounts WHERE account_id = $3) END "
                    "RETURNING b.role",
                    binding.member_account_id, binding.role,
                    binding.scope_account_id.value_or(""));
@@ -475,13 +482,7 @@ absl::StatusOr<AccountRow> Store::Bootstrap(const AccountRow& account,
         tx.exec_params(
             "INSERT INTO role_bindings (member_uid, role) VALUES ($1, 'admin')",
             admin.uid);
-        tx.exec_params(
-            "INSERT INTO keys (key_id, account_uid, algorithm, public_key, "
-            "fingerprint, origin) VALUES ($1, $2, $3, decode($4, 'hex'), "
-            "decode($5, 'hex'), $6)",
-            key.key_id, admin.uid, key.algorithm,
-            absl::BytesToHexString(key.public_key_der),
-            absl::BytesToHexString(key.fingerprint), key.origin);
+        InsertKeyRow(tx, key, admin.uid);
         WriteAudit(tx, audit, "OK", "");
         return admin;
       });

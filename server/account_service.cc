@@ -1,6 +1,7 @@
 #include "server/account_service.h"
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -8,6 +9,7 @@
 #include "server/key_issuer.h"
 #include "server/proto_conversions.h"
 #include "server/resource_names.h"
+#include "spdlog/spdlog.h"
 
 namespace signet::server {
 namespace {
@@ -20,6 +22,29 @@ constexpr size_t kMaxDescription = 256;
 grpc::Status ToGrpc(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()));
+}
+
+// What the audit log records of a resource name a caller sent: at most 256
+// bytes, control characters replaced, so that no caller can write large or
+// unreadable rows.
+std::string AuditableName(const std::string& name) {
+  constexpr size_t kMaxAudited = 256;
+  std::string clean = name.substr(0, kMaxAudited);
+  for (char& c : clean) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  if (name.size() > kMaxAudited) clean += "...";
+  return clean;
+}
+
+// Whether `method` changes the store; a change writes its own audit event in
+// its transaction when it succeeds.
+bool ChangesState(absl::string_view method) {
+  for (absl::string_view verb : {"Create", "Update", "Disable", "Enable",
+                                 "Delete", "Upload", "Grant", "Revoke"}) {
+    if (absl::StartsWith(method, verb)) return true;
+  }
+  return false;
 }
 
 absl::StatusOr<int> PageSize(int32_t requested) {
@@ -46,6 +71,14 @@ absl::StatusOr<std::string> FromPageToken(const std::string& token) {
 
 absl::Status CheckAccountText(const std::string& display_name,
                               const std::string& description) {
+  for (const std::string* text : {&display_name, &description}) {
+    for (char c : *text) {
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+        return absl::InvalidArgumentError(
+            "display_name and description may not hold control characters");
+      }
+    }
+  }
   if (display_name.size() > kMaxDisplayName) {
     return absl::InvalidArgumentError(
         absl::StrCat("display_name is ", display_name.size(),
@@ -69,8 +102,22 @@ absl::StatusOr<jwt::Algorithm> RequestedAlgorithm(const std::string& name) {
   return *algorithm;
 }
 
+// A timestamp between years 1970 and 9999 with nanos in range.
+bool IsPlausibleTimestamp(const google::protobuf::Timestamp& timestamp) {
+  constexpr int64_t kEndOf9999 = 253402300799;
+  return timestamp.seconds() >= 0 && timestamp.seconds() <= kEndOf9999 &&
+         timestamp.nanos() >= 0 && timestamp.nanos() < 1000000000;
+}
+
 absl::StatusOr<jwt::KeyValidity> RequestedValidity(
     const v1::CreateKeyRequest& request) {
+  for (const auto* timestamp :
+       {&request.valid_after(), &request.valid_before()}) {
+    if (!IsPlausibleTimestamp(*timestamp)) {
+      return absl::InvalidArgumentError(
+          "valid_after and valid_before must fall in years 1970 to 9999");
+    }
+  }
   jwt::KeyValidity validity;
   if (request.has_valid_after()) {
     validity.not_before = TimeOf(request.valid_after());
@@ -135,6 +182,19 @@ absl::StatusOr<AccountServiceImpl::Caller> AccountServiceImpl::Authenticate(
   }
   if (!account.ok()) return account.status();
   caller.account = *std::move(account);
+
+  // The admin API checks the caller's account and key in the store on every
+  // call, so that a disable takes effect here even before the caches hear
+  // of it.
+  absl::StatusOr<db::KeyRow> key =
+      store_->GetKey(caller.account.account_id, identity->key_id);
+  if (absl::IsNotFound(key.status())) {
+    return absl::UnauthenticatedError("invalid credential");
+  }
+  if (!key.ok()) return key.status();
+  if (caller.account.disabled || key->disabled) {
+    return absl::UnauthenticatedError("invalid credential");
+  }
   SIGNET_ASSIGN_OR_RETURN(caller.bindings,
                           store_->ListBindings(caller.account.account_id));
   return caller;
@@ -143,7 +203,53 @@ absl::StatusOr<AccountServiceImpl::Caller> AccountServiceImpl::Authenticate(
 db::AuditEntry AccountServiceImpl::Audit(const Caller& caller,
                                          const char* method,
                                          const std::string& resource) const {
-  return db::AuditEntry{caller.account.email, method, resource};
+  return db::AuditEntry{caller.account.email, method, AuditableName(resource)};
+}
+
+absl::Status AccountServiceImpl::CheckMayChangeRoleHolder(
+    const Caller& caller, Action action, const std::string& target) {
+  // Changes to the caller's own account fall under CheckMayAddKey.
+  if (target.empty() || target == caller.account.account_id ||
+      IsGlobalAdmin(caller.bindings) ||
+      (action != Action::kWriteKey && action != Action::kWriteAccount)) {
+    return absl::OkStatus();
+  }
+  // Keys or state of an account that holds a role would carry its powers
+  // to whoever changes them: a key admin could otherwise mint itself an
+  // admin's key.
+  SIGNET_ASSIGN_OR_RETURN(std::vector<db::BindingRow> held,
+                          store_->ListBindings(target));
+  if (!held.empty()) {
+    return absl::PermissionDeniedError(
+        "only a global admin may change an account that holds a role");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AccountServiceImpl::CheckNotLastAdmin(
+    const std::string& account_id) {
+  SIGNET_ASSIGN_OR_RETURN(std::vector<db::BindingRow> bindings,
+                          store_->ListBindings(std::nullopt));
+  bool target_is_admin = false;
+  int other_enabled_admins = 0;
+  for (const db::BindingRow& binding : bindings) {
+    if (binding.role != "admin" || binding.scope_account_id.has_value()) {
+      continue;
+    }
+    if (binding.member_account_id == account_id) {
+      target_is_admin = true;
+      continue;
+    }
+    absl::StatusOr<db::AccountRow> admin =
+        store_->GetAccount(binding.member_account_id);
+    if (admin.ok() && !admin->disabled) ++other_enabled_admins;
+  }
+  if (target_is_admin && other_enabled_admins == 0) {
+    return absl::FailedPreconditionError(
+        "this is the last enabled global admin: grant admin to another "
+        "account first");
+  }
+  return absl::OkStatus();
 }
 
 grpc::Status AccountServiceImpl::Handle(
@@ -154,7 +260,6 @@ grpc::Status AccountServiceImpl::Handle(
   if (!caller.ok()) return ToGrpc(caller.status());
 
   absl::Status outcome;
-  bool audited_by_body = false;
   if (!target.ok()) {
     outcome = Allows(caller->bindings, action, "")
                   ? target.status()
@@ -162,17 +267,21 @@ grpc::Status AccountServiceImpl::Handle(
   } else if (!Allows(caller->bindings, action, *target)) {
     outcome = absl::PermissionDeniedError("permission denied");
   } else {
-    outcome = body(*caller);
-    // A change that succeeded wrote its audit event in its own transaction.
-    audited_by_body = outcome.ok() && action != Action::kRead &&
-                      action != Action::kAdminister;
+    outcome = CheckMayChangeRoleHolder(*caller, action, *target);
+    if (outcome.ok()) outcome = body(*caller);
   }
 
+  // A change that succeeded wrote its audit event in its own transaction.
+  bool audited_by_body = outcome.ok() && ChangesState(method);
   if (!audited_by_body && outcome.code() != absl::StatusCode::kUnavailable) {
-    (void)store_->AppendAudit(
+    absl::Status audited = store_->AppendAudit(
         Audit(*caller, method, resource),
         absl::StatusCodeToString(outcome.code()),
         outcome.ok() ? "" : std::string(outcome.message()));
+    if (!audited.ok()) {
+      spdlog::error("cannot write the audit event of {}: {}", method,
+                    std::string(audited.message()));
+    }
   }
   return ToGrpc(outcome);
 }
@@ -300,6 +409,7 @@ grpc::Status AccountServiceImpl::DisableServiceAccount(
   return Handle(
       context, "DisableServiceAccount", request->name(), Action::kWriteAccount,
       account_id, [&](const Caller& caller) {
+        SIGNET_RETURN_IF_ERROR(CheckNotLastAdmin(*account_id));
         SIGNET_ASSIGN_OR_RETURN(
             db::AccountRow account,
             store_->SetAccountDisabled(
@@ -334,6 +444,7 @@ grpc::Status AccountServiceImpl::DeleteServiceAccount(
   absl::StatusOr<std::string> account_id = ParseAccountName(request->name());
   return Handle(context, "DeleteServiceAccount", request->name(),
                 Action::kWriteAccount, account_id, [&](const Caller& caller) {
+                  SIGNET_RETURN_IF_ERROR(CheckNotLastAdmin(*account_id));
                   return store_->DeleteAccount(
                       *account_id,
                       Audit(caller, "DeleteServiceAccount", request->name()));
@@ -499,6 +610,10 @@ grpc::Status AccountServiceImpl::RevokeRole(
                 std::string(), [&](const Caller& caller) {
                   SIGNET_ASSIGN_OR_RETURN(db::BindingRow binding,
                                           BindingOf(*request));
+                  if (binding.role == "admin") {
+                    SIGNET_RETURN_IF_ERROR(
+                        CheckNotLastAdmin(binding.member_account_id));
+                  }
                   return store_->Revoke(
                       binding, Audit(caller, "RevokeRole", request->member()));
                 });

@@ -118,6 +118,15 @@ class AccountServiceImpl final : public v1::AccountService::Service {
   absl::StatusOr<Caller> Authenticate(grpc::ServerContext* context);
   absl::Status CheckMayAddKey(const Caller& caller,
                               const std::string& account_id) const;
+  // Only a global admin changes the keys or state of an account that holds
+  // a role. PERMISSION_DENIED otherwise.
+  absl::Status CheckMayChangeRoleHolder(const Caller& caller, Action action,
+                                        const std::string& target);
+  // FAILED_PRECONDITION when `account_id` is the last enabled global admin,
+  // which must not be disabled, deleted or lose the role.
+  // TODO: two concurrent calls on the last two admins can both pass this
+  // check; a lock on the admin bindings in the store would close that.
+  absl::Status CheckNotLastAdmin(const std::string& account_id);
   db::AuditEntry Audit(const Caller& caller, const char* method,
                        const std::string& resource) const;
 

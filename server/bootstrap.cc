@@ -48,6 +48,9 @@ absl::StatusOr<db::AccountRow> Bootstrap(db::Store& store,
   account.account_id = request.account_id;
   account.email = absl::StrCat(request.account_id, "@", request.account_domain);
   account.display_name = "signet administrator";
+  // Chosen here, not by the store: a generated key file carries it, and is
+  // written before the store commits.
+  account.uid = NewUniqueId();
 
   if (request.public_key_data.has_value()) {
     SIGNET_ASSIGN_OR_RETURN(jwt::ImportedPublicKey imported,
@@ -56,10 +59,10 @@ absl::StatusOr<db::AccountRow> Bootstrap(db::Store& store,
                                               "uploaded", imported.validity));
   }
 
-  // The key file carries the account's unique id, so the id is chosen here
-  // and the file written before the store commits; if the store refuses,
-  // the file goes again.
-  account.uid = NewUniqueId();
+  // The file is written before the store commits; if the store refuses for
+  // certain, the file goes again. When the outcome is unknown (the
+  // connection broke during the commit), the file stays: the admin may
+  // exist, and without its key it could not be used.
   SIGNET_ASSIGN_OR_RETURN(jwt::PrivateKey key,
                           jwt::PrivateKey::Generate(request.algorithm));
   db::KeyRow row =
@@ -70,7 +73,9 @@ absl::StatusOr<db::AccountRow> Bootstrap(db::Store& store,
           request.key_file_fields.project_id, row.key_id, key.ToPkcs8Pem(),
           account.email, account.uid, request.key_file_fields.token_uri})));
   absl::StatusOr<db::AccountRow> created = store.Bootstrap(account, row);
-  if (!created.ok()) unlink(request.key_file_path.c_str());
+  if (!created.ok() && !absl::IsUnavailable(created.status())) {
+    unlink(request.key_file_path.c_str());
+  }
   return created;
 }
 

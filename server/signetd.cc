@@ -62,8 +62,8 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
   SIGNET_ASSIGN_OR_RETURN(
       std::unique_ptr<jwt::Verifier> verifier,
       jwt::Verifier::Create(verifier_options, signetd->keys_));
-  signetd->callers_ =
-      std::make_shared<verifier::CallVerifier>(std::move(verifier));
+  signetd->callers_ = std::make_shared<verifier::CallVerifier>(
+      std::move(verifier), config.key_cache_ttl);
 
   // Changes drop what both caches hold about a key or an account; after a
   // reconnect, everything, since changes may have been missed. Watchers

@@ -17,6 +17,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "base/file.h"
 #include "base/rate_limiter.h"
@@ -172,6 +173,19 @@ std::string TokenUriFlag(const std::vector<ListenAddress>& listen) {
   return "https://localhost/";
 }
 
+// A host name: labels of a-z, 0-9 and -, separated by dots. Emails end
+// with it, and change notifications split on spaces.
+bool IsValidDomain(absl::string_view domain) {
+  if (domain.empty() || domain.size() > 253) return false;
+  for (char c : domain) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-' &&
+        c != '.') {
+      return false;
+    }
+  }
+  return domain.front() != '.' && domain.back() != '.';
+}
+
 AccountServiceOptions AccountOptionsFromFlags(
     const std::vector<ListenAddress>& listen) {
   AccountServiceOptions options;
@@ -200,6 +214,10 @@ absl::StatusOr<SignetdConfig> ConfigFromFlags() {
     SIGNET_ASSIGN_OR_RETURN(options.tls,
                             LoadTlsIdentity(absl::GetFlag(FLAGS_tls_cert),
                                             absl::GetFlag(FLAGS_tls_key)));
+  }
+  if (!IsValidDomain(absl::GetFlag(FLAGS_account_domain))) {
+    return absl::InvalidArgumentError(
+        "--account_domain must be a host name of a-z, 0-9, - and .");
   }
   if (absl::GetFlag(FLAGS_max_keys_per_account) < 1 ||
       absl::GetFlag(FLAGS_store_connections) < 1) {
@@ -268,6 +286,10 @@ absl::Status RunBootstrap() {
   request.algorithm = *algorithm;
   if (request.account_id.empty()) {
     return absl::InvalidArgumentError("bootstrap needs --account_id");
+  }
+  if (!IsValidDomain(request.account_domain)) {
+    return absl::InvalidArgumentError(
+        "--account_domain must be a host name of a-z, 0-9, - and .");
   }
   if (absl::GetFlag(FLAGS_public_key).empty() ==
       request.key_file_path.empty()) {
@@ -339,7 +361,7 @@ int Main(int argc, char** argv) {
     return Serve();
   }
   return Fail(absl::InvalidArgumentError(
-      absl::StrCat("unknown command '", command, "': use serve or migrate")));
+      absl::StrCat("unknown command '", command, "': use serve, migrate or bootstrap")));
 }
 
 }  // namespace

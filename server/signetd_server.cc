@@ -95,6 +95,9 @@ absl::StatusOr<std::unique_ptr<SignetdServer>> SignetdServer::Start(
   // gRPC sets SO_REUSEPORT by default, which lets a second signetd share a
   // port silently instead of failing to start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Admin requests are small (an uploaded certificate is a few KiB); a low
+  // bound keeps callers from sending megabytes into the store and its log.
+  builder.SetMaxReceiveMessageSize(64 * 1024);
   std::vector<int> ports(options.listen.size(), 0);
   for (size_t i = 0; i < options.listen.size(); ++i) {
     const ListenAddress& address = options.listen[i];

@@ -145,13 +145,31 @@ grpc::Status TokenVerifierServiceImpl::GetPublicKeys(
 grpc::Status TokenVerifierServiceImpl::WatchKeys(
     grpc::ServerContext* context, const v1::WatchKeysRequest* /*request*/,
     grpc::ServerWriter<v1::KeyChange>* writer) {
-  if (grpc::Status caller = CheckCaller(context); !caller.ok()) return caller;
+  std::optional<verifier::CallerIdentity> caller = callers_->CallerOf(*context);
+  if (!caller.has_value()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "this call needs a signet token");
+  }
+  if (++watchers_ > kMaxWatchers) {
+    --watchers_;
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "too many key watchers; try again later");
+  }
+  struct Release {
+    std::atomic<int>& count;
+    ~Release() { --count; }
+  } release{watchers_};
   std::unique_ptr<ChangeFeed::Subscription> subscription =
       changes_->Subscribe();
 
-  // Wakes at least twice a second to notice a cancelled stream or a server
-  // that is shutting down.
+  // Wakes at least twice a second to notice a cancelled stream, a server
+  // that is shutting down, or the caller's token running out: a stream
+  // lasts no longer than the credential that opened it.
   while (!context->IsCancelled()) {
+    if (absl::Now() >= caller->expires_at) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          "the token that opened this watch has expired");
+    }
     std::optional<ChangeFeed::Event> event =
         subscription->Next(absl::Milliseconds(500));
     if (!event.has_value()) continue;
@@ -165,6 +183,13 @@ grpc::Status TokenVerifierServiceImpl::WatchKeys(
       change.set_key_id(event->change.key_id);
     }
     if (!writer->Write(change)) break;
+    // A change to the caller's own account or key may have revoked it.
+    if (!event->reset && (event->change.account_email ==
+                              caller->account_email ||
+                          event->change.key_id == caller->key_id)) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          "the watcher's own credential changed; reconnect");
+    }
   }
   return grpc::Status::OK;
 }

@@ -1,6 +1,7 @@
 #ifndef SIGNET_SERVER_TOKEN_VERIFIER_SERVICE_H_
 #define SIGNET_SERVER_TOKEN_VERIFIER_SERVICE_H_
 
+#include <atomic>
 #include <memory>
 
 #include "db/store.h"
@@ -40,11 +41,15 @@ class TokenVerifierServiceImpl final : public v1::TokenVerifier::Service {
  private:
   grpc::Status CheckCaller(grpc::ServerContext* context);
 
+  // Streams open at once; each holds a thread of the synchronous server.
+  static constexpr int kMaxWatchers = 64;
+
   std::shared_ptr<verifier::CallVerifier> callers_;
   std::shared_ptr<jwt::KeySource> keys_;
   std::shared_ptr<jwt::KeySource> fresh_keys_;
   std::shared_ptr<db::Store> store_;
   std::shared_ptr<ChangeFeed> changes_;
+  std::atomic<int> watchers_{0};
 };
 
 }  // namespace signet::server

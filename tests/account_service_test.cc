@@ -568,6 +568,110 @@ TEST_F(AccountServiceTest, KeysAndBindingsAreReadAndRevoked) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(AccountServiceTest, KeyAdminCannotTouchKeysOfAccountsHoldingRoles) {
+  MakeMember("key-keeper", v1::KEY_ADMIN);
+  MakeMember("another-admin", v1::VIEWER);
+  auto keeper = Stub("key-keeper");
+  v1::CreateKeyRequest request;
+  v1::CreateKeyResponse response;
+
+  for (const char* target : {"accounts/root-admin", "accounts/another-admin"}) {
+    request.set_parent(target);
+    EXPECT_EQ(keeper->CreateKey(Context().get(), request, &response)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << target;
+  }
+  MakeMember("account-keeper", v1::ACCOUNT_ADMIN);
+  v1::DisableServiceAccountRequest disable;
+  disable.set_name("accounts/root-admin");
+  v1::ServiceAccount account;
+  EXPECT_EQ(Stub("account-keeper")
+                ->DisableServiceAccount(Context().get(), disable, &account)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AccountServiceTest, TheLastEnabledAdminStays) {
+  v1::DisableServiceAccountRequest disable;
+  disable.set_name("accounts/root-admin");
+  v1::ServiceAccount account;
+  EXPECT_EQ(admin_->DisableServiceAccount(Context().get(), disable, &account)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  v1::RevokeRoleRequest revoke;
+  revoke.set_member("accounts/root-admin");
+  revoke.set_role(v1::ADMIN);
+  google::protobuf::Empty empty;
+  EXPECT_EQ(admin_->RevokeRole(Context().get(), revoke, &empty).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  v1::DeleteServiceAccountRequest remove;
+  remove.set_name("accounts/root-admin");
+  EXPECT_EQ(admin_->DeleteServiceAccount(Context().get(), remove, &empty)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  MakeMember("second-admin", v1::ADMIN);
+  EXPECT_TRUE(admin_->RevokeRole(Context().get(), revoke, &empty).ok());
+}
+
+TEST_F(AccountServiceTest, RevokingWithAMissingScopeLeavesGlobalBindings) {
+  MakeMember("global-keeper", v1::KEY_ADMIN);
+  v1::RevokeRoleRequest revoke;
+  revoke.set_member("accounts/global-keeper");
+  revoke.set_role(v1::KEY_ADMIN);
+  revoke.set_scope("accounts/no-such-account");
+  google::protobuf::Empty empty;
+
+  EXPECT_EQ(admin_->RevokeRole(Context().get(), revoke, &empty).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ListRoleBindingsRequest list;
+  list.set_member("accounts/global-keeper");
+  v1::ListRoleBindingsResponse bindings;
+  ASSERT_TRUE(admin_->ListRoleBindings(Context().get(), list, &bindings).ok());
+  EXPECT_EQ(bindings.bindings_size(), 1);
+}
+
+TEST_F(AccountServiceTest, BadTextsAndTimesAreInvalid) {
+  v1::CreateServiceAccountRequest create;
+  create.set_account_id("control-chars");
+  create.set_display_name(std::string("bad\0name", 8));
+  v1::ServiceAccount account;
+  EXPECT_EQ(admin_->CreateServiceAccount(Context().get(), create, &account)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  ASSERT_TRUE(CreateAccount(*admin_, "timed-robot").ok());
+  for (auto [seconds, nanos] : std::vector<std::pair<int64_t, int32_t>>{
+           {INT64_MAX, 0}, {-1, 0}, {100, -1}, {100, 1000000000}}) {
+    v1::CreateKeyRequest request;
+    request.set_parent("accounts/timed-robot");
+    request.mutable_valid_before()->set_seconds(seconds);
+    request.mutable_valid_before()->set_nanos(nanos);
+    v1::CreateKeyResponse response;
+    EXPECT_EQ(admin_->CreateKey(Context().get(), request, &response)
+                  .error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT)
+        << seconds << " " << nanos;
+  }
+}
+
+TEST_F(AccountServiceTest, AuditRowsAreBoundedAndChangesAuditedOnce) {
+  MakeMember("role-holder", v1::VIEWER);
+  (void)Get(*admin_, "accounts/" + std::string(20000, 'x'));
+
+  v1::ListAuditEventsRequest request;
+  request.set_page_size(100);
+  v1::ListAuditEventsResponse events;
+  ASSERT_TRUE(admin_->ListAuditEvents(Context().get(), request, &events).ok());
+  int grants = 0;
+  for (const auto& event : events.events()) {
+    EXPECT_LE(event.resource().size(), 259u);
+    if (event.method() == "GrantRole") ++grants;
+  }
+  EXPECT_EQ(grants, 1);
+}
+
 TEST_F(AccountServiceTest, AuditRecordsChangesAndRefusals) {
   MakeMember("audited-viewer", v1::VIEWER);
   (void)CreateAccount(*Stub("audited-viewer"), "not-allowed");

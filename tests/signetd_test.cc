@@ -323,6 +323,22 @@ TEST_F(SignetdTest, BootstrapWritesAPrivateKeyFileOnce) {
       std::filesystem::exists(absl::StrCat(directory_, "/other.json")));
 }
 
+TEST_F(SignetdTest, BootstrapRegistersAnOperatorsPublicKey) {
+  Migrate();
+  std::string public_key = absl::StrCat(directory_, "/admin.pub.pem");
+  ASSERT_EQ(RunCommand({"openssl", "pkey", "-in", other_certificate_.key_path,
+                        "-pubout", "-out", public_key})
+                ->exit_code,
+            0);
+
+  CommandResult result = Signetd(
+      {"bootstrap", absl::StrCat("--database=", database_),
+       "--account_id=root-admin", absl::StrCat("--public_key=", public_key)});
+
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(absl::StrContains(result.output, "is a global admin"));
+}
+
 TEST_F(SignetdTest, KilledMidWayLosesNoAcknowledgedWrite) {
   Migrate();
   std::string key_file = absl::StrCat(directory_, "/admin.json");

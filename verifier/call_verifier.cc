@@ -26,8 +26,12 @@ absl::StatusOr<absl::string_view> BearerToken(
 }
 
 CallVerifier::CallVerifier(std::shared_ptr<const jwt::Verifier> verifier,
-                           size_t max_tokens, const Clock* clock)
-    : verifier_(std::move(verifier)), max_tokens_(max_tokens), clock_(clock) {}
+                           absl::Duration max_remember, size_t max_tokens,
+                           const Clock* clock)
+    : verifier_(std::move(verifier)),
+      max_tokens_(max_tokens),
+      clock_(clock),
+      max_remember_(max_remember) {}
 
 absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
   uint64_t generation;
@@ -35,7 +39,9 @@ absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
     absl::MutexLock lock(&mutex_);
     auto found = verified_.find(token);
     if (found != verified_.end()) {
-      if (clock_->Now() < found->second.expires_at) return found->second;
+      if (clock_->Now() < found->second.forget_at) {
+        return found->second.identity;
+      }
       verified_.erase(found);
     }
     generation = generation_;
@@ -49,7 +55,9 @@ absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
   absl::MutexLock lock(&mutex_);
   if (generation == generation_) {
     if (verified_.size() >= max_tokens_) EvictSoonestExpiring();
-    verified_.emplace(std::string(token), identity);
+    absl::Time forget_at =
+        std::min(identity.expires_at, clock_->Now() + max_remember_);
+    verified_.emplace(std::string(token), Remembered{identity, forget_at});
   }
   return identity;
 }
@@ -67,7 +75,7 @@ std::optional<CallerIdentity> CallVerifier::CallerOf(
 void CallVerifier::EvictSoonestExpiring() {
   auto soonest = verified_.begin();
   for (auto it = verified_.begin(); it != verified_.end(); ++it) {
-    if (it->second.expires_at < soonest->second.expires_at) soonest = it;
+    if (it->second.forget_at < soonest->second.forget_at) soonest = it;
   }
   if (soonest != verified_.end()) verified_.erase(soonest);
 }
@@ -76,7 +84,7 @@ void CallVerifier::ForgetKey(absl::string_view key_id) {
   absl::MutexLock lock(&mutex_);
   ++generation_;
   absl::erase_if(verified_, [&](const auto& entry) {
-    return entry.second.key_id == key_id;
+    return entry.second.identity.key_id == key_id;
   });
 }
 
@@ -84,7 +92,7 @@ void CallVerifier::ForgetAccount(absl::string_view account_email) {
   absl::MutexLock lock(&mutex_);
   ++generation_;
   absl::erase_if(verified_, [&](const auto& entry) {
-    return entry.second.account_email == account_email;
+    return entry.second.identity.account_email == account_email;
   });
 }
 

@@ -27,9 +27,13 @@ namespace signet::verifier {
 // handle. Thread-safe.
 class CallVerifier {
  public:
-  // `max_tokens` bounds the remembered tokens; past it, the one expiring
-  // soonest is forgotten. `clock` is not owned.
+  // A token is remembered until it expires or for `max_remember`, whichever
+  // is sooner, so that a change missed while no change notifications arrive
+  // takes effect within that time. `max_tokens` bounds the remembered
+  // tokens; past it, the one expiring soonest is forgotten. `clock` is not
+  // owned.
   CallVerifier(std::shared_ptr<const jwt::Verifier> verifier,
+               absl::Duration max_remember = absl::Minutes(5),
                size_t max_tokens = 10000, const Clock* clock = &Clock::Real());
 
   // The identity `token` proves, or the verifier's refusal (see
@@ -52,8 +56,13 @@ class CallVerifier {
   std::shared_ptr<const jwt::Verifier> verifier_;
   const size_t max_tokens_;
   const Clock* clock_;
+  const absl::Duration max_remember_;
   absl::Mutex mutex_;
-  absl::flat_hash_map<std::string, CallerIdentity> verified_
+  struct Remembered {
+    CallerIdentity identity;
+    absl::Time forget_at;
+  };
+  absl::flat_hash_map<std::string, Remembered> verified_
       ABSL_GUARDED_BY(mutex_);
   // Bumped by every Forget, so that a verification that started before one
   // is not remembered.
