@@ -362,17 +362,21 @@ int AccountsDelete(const Args& args) {
 
 // --- keys ---------------------------------------------------------------
 
-// Writes a new file readable by its owner only; it must not exist.
-absl::Status WritePrivateFile(const std::string& path,
-                              const std::string& contents) {
+// A new file readable by its owner only, created before the key exists so
+// that a path that cannot be written costs no key. It must not exist.
+absl::StatusOr<int> CreatePrivateFile(const std::string& path) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::ErrnoToStatus(errno, absl::StrCat("cannot create ", path));
   }
+  return fd;
+}
+
+absl::Status WriteAndClose(int fd, const std::string& path,
+                           const std::string& contents) {
   bool written = write(fd, contents.data(), contents.size()) ==
                  static_cast<ssize_t>(contents.size());
-  if (close(fd) != 0 || !written) {
-    unlink(path.c_str());
+  if (fsync(fd) != 0 || close(fd) != 0 || !written) {
     return absl::InternalError(absl::StrCat("cannot write ", path));
   }
   return absl::OkStatus();
@@ -387,13 +391,19 @@ int KeysCreate(const Args& args) {
   }
   auto stub = Accounts();
   if (stub == nullptr) return kExitUsage;
+  absl::StatusOr<int> fd = CreatePrivateFile(out);
+  if (!fd.ok()) return Usage(std::string(fd.status().message()));
   v1::CreateKeyRequest request;
   request.set_parent(AccountName(args[0]));
   request.set_algorithm(absl::GetFlag(FLAGS_algorithm));
   v1::CreateKeyResponse response;
   grpc::Status status = stub->CreateKey(Context().get(), request, &response);
-  if (!status.ok()) return Fail(status, "cannot create the key");
-  if (absl::Status saved = WritePrivateFile(out, response.key_file());
+  if (!status.ok()) {
+    close(*fd);
+    unlink(out.c_str());
+    return Fail(status, "cannot create the key");
+  }
+  if (absl::Status saved = WriteAndClose(*fd, out, response.key_file());
       !saved.ok()) {
     fprintf(stderr,
             "signetctl: the key %s was created, but %s; delete it with "
@@ -610,8 +620,16 @@ int TokenVerify(const Args& args) {
   }
   auto channel = Connect();
   if (channel == nullptr) return kExitUsage;
+  std::string token = args[0];
+  if (token == "-") {
+    // From standard input, so that the token stays out of the process list
+    // and the shell's history.
+    char buffer[8192];
+    size_t got = fread(buffer, 1, sizeof(buffer), stdin);
+    token = std::string(absl::StripAsciiWhitespace(absl::string_view(buffer, got)));
+  }
   v1::VerifyTokenRequest request;
-  request.set_token(args[0]);
+  request.set_token(token);
   request.set_audience(absl::GetFlag(FLAGS_audience));
   v1::VerifyTokenResponse response;
   grpc::Status status = v1::TokenVerifier::NewStub(channel)->VerifyToken(

@@ -13,8 +13,10 @@
 namespace signet::verifier {
 
 // Looks keys up in signet's PostgreSQL store by key id, with bound
-// parameters only. The pool may point at a read replica. NOT_FOUND for an
-// unknown key id; UNAVAILABLE when the store cannot be reached.
+// parameters only. NOT_FOUND for an unknown key id; UNAVAILABLE when the
+// store cannot be reached. Point it at the primary: a lagging replica could
+// hand back a key as it was before a change that already dropped it from
+// the cache.
 class PostgresKeySource : public jwt::KeySource {
  public:
   explicit PostgresKeySource(std::shared_ptr<db::ConnectionPool> pool);
@@ -41,7 +43,11 @@ std::optional<StoreChange> ParseStoreChange(absl::string_view payload);
 // change as it arrives. When the connection breaks it reconnects with
 // backoff and, once listening again, calls `on_reconnect`, since changes
 // may have been missed meanwhile. What was cached stays usable while the
-// store is away. LISTEN needs the primary: a hot standby does not support it,
+// store is away, up to the caches' own time limits.
+// TODO: a connection that dies without closing (a half-open TCP
+// connection) is not noticed, and invalidation stops without a reset until
+// the caches' time limits run out; a periodic query on the listening
+// connection would notice it. LISTEN needs the primary: a hot standby does not support it,
 // and NOTIFY is not replicated. Callbacks run on the listener's thread.
 class ChangeListener {
  public:
