@@ -626,7 +626,8 @@ int TokenVerify(const Args& args) {
     // and the shell's history.
     char buffer[8192];
     size_t got = fread(buffer, 1, sizeof(buffer), stdin);
-    token = std::string(absl::StripAsciiWhitespace(absl::string_view(buffer, got)));
+    token =
+        std::string(absl::StripAsciiWhitespace(absl::string_view(buffer, got)));
   }
   v1::VerifyTokenRequest request;
   request.set_token(token);

@@ -274,10 +274,10 @@ grpc::Status AccountServiceImpl::Handle(
   // A change that succeeded wrote its audit event in its own transaction.
   bool audited_by_body = outcome.ok() && ChangesState(method);
   if (!audited_by_body && outcome.code() != absl::StatusCode::kUnavailable) {
-    absl::Status audited = store_->AppendAudit(
-        Audit(*caller, method, resource),
-        absl::StatusCodeToString(outcome.code()),
-        outcome.ok() ? "" : std::string(outcome.message()));
+    absl::Status audited =
+        store_->AppendAudit(Audit(*caller, method, resource),
+                            absl::StatusCodeToString(outcome.code()),
+                            outcome.ok() ? "" : std::string(outcome.message()));
     if (!audited.ok()) {
       spdlog::error("cannot write the audit event of {}: {}", method,
                     std::string(audited.message()));
@@ -606,17 +606,16 @@ grpc::Status AccountServiceImpl::GrantRole(grpc::ServerContext* context,
 grpc::Status AccountServiceImpl::RevokeRole(
     grpc::ServerContext* context, const v1::RevokeRoleRequest* request,
     google::protobuf::Empty*) {
-  return Handle(context, "RevokeRole", request->member(), Action::kAdminister,
-                std::string(), [&](const Caller& caller) {
-                  SIGNET_ASSIGN_OR_RETURN(db::BindingRow binding,
-                                          BindingOf(*request));
-                  if (binding.role == "admin") {
-                    SIGNET_RETURN_IF_ERROR(
-                        CheckNotLastAdmin(binding.member_account_id));
-                  }
-                  return store_->Revoke(
-                      binding, Audit(caller, "RevokeRole", request->member()));
-                });
+  return Handle(
+      context, "RevokeRole", request->member(), Action::kAdminister,
+      std::string(), [&](const Caller& caller) {
+        SIGNET_ASSIGN_OR_RETURN(db::BindingRow binding, BindingOf(*request));
+        if (binding.role == "admin") {
+          SIGNET_RETURN_IF_ERROR(CheckNotLastAdmin(binding.member_account_id));
+        }
+        return store_->Revoke(binding,
+                              Audit(caller, "RevokeRole", request->member()));
+      });
 }
 
 grpc::Status AccountServiceImpl::ListRoleBindings(

@@ -360,8 +360,8 @@ int Main(int argc, char** argv) {
     BlockStopSignals();
     return Serve();
   }
-  return Fail(absl::InvalidArgumentError(
-      absl::StrCat("unknown command '", command, "': use serve, migrate or bootstrap")));
+  return Fail(absl::InvalidArgumentError(absl::StrCat(
+      "unknown command '", command, "': use serve, migrate or bootstrap")));
 }
 
 }  // namespace

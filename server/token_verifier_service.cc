@@ -184,9 +184,9 @@ grpc::Status TokenVerifierServiceImpl::WatchKeys(
     }
     if (!writer->Write(change)) break;
     // A change to the caller's own account or key may have revoked it.
-    if (!event->reset && (event->change.account_email ==
-                              caller->account_email ||
-                          event->change.key_id == caller->key_id)) {
+    if (!event->reset &&
+        (event->change.account_email == caller->account_email ||
+         event->change.key_id == caller->key_id)) {
       return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                           "the watcher's own credential changed; reconnect");
     }

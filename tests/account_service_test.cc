@@ -577,9 +577,9 @@ TEST_F(AccountServiceTest, KeyAdminCannotTouchKeysOfAccountsHoldingRoles) {
 
   for (const char* target : {"accounts/root-admin", "accounts/another-admin"}) {
     request.set_parent(target);
-    EXPECT_EQ(keeper->CreateKey(Context().get(), request, &response)
-                  .error_code(),
-              grpc::StatusCode::PERMISSION_DENIED)
+    EXPECT_EQ(
+        keeper->CreateKey(Context().get(), request, &response).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED)
         << target;
   }
   MakeMember("account-keeper", v1::ACCOUNT_ADMIN);
@@ -649,9 +649,9 @@ TEST_F(AccountServiceTest, BadTextsAndTimesAreInvalid) {
     request.mutable_valid_before()->set_seconds(seconds);
     request.mutable_valid_before()->set_nanos(nanos);
     v1::CreateKeyResponse response;
-    EXPECT_EQ(admin_->CreateKey(Context().get(), request, &response)
-                  .error_code(),
-              grpc::StatusCode::INVALID_ARGUMENT)
+    EXPECT_EQ(
+        admin_->CreateKey(Context().get(), request, &response).error_code(),
+        grpc::StatusCode::INVALID_ARGUMENT)
         << seconds << " " << nanos;
   }
 }

@@ -47,8 +47,9 @@ std::optional<StoreChange> ParseStoreChange(absl::string_view payload);
 // TODO: a connection that dies without closing (a half-open TCP
 // connection) is not noticed, and invalidation stops without a reset until
 // the caches' time limits run out; a periodic query on the listening
-// connection would notice it. LISTEN needs the primary: a hot standby does not support it,
-// and NOTIFY is not replicated. Callbacks run on the listener's thread.
+// connection would notice it. LISTEN needs the primary: a hot standby does not
+// support it, and NOTIFY is not replicated. Callbacks run on the listener's
+// thread.
 class ChangeListener {
  public:
   ChangeListener(std::string conninfo,
