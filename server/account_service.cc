@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "jwt/key_import.h"
+#include "server/grpc_status.h"
 #include "server/key_issuer.h"
 #include "server/proto_conversions.h"
 #include "server/resource_names.h"
@@ -19,9 +20,10 @@ constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxDisplayName = 100;
 constexpr size_t kMaxDescription = 256;
 
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+// The account a key name names, or why the name is malformed.
+absl::StatusOr<std::string> AccountOf(const absl::StatusOr<KeyName>& name) {
+  if (!name.ok()) return name.status();
+  return name->account_id;
 }
 
 // What the audit log records of a resource name a caller sent: at most 256
@@ -508,8 +510,7 @@ grpc::Status AccountServiceImpl::GetKey(grpc::ServerContext* context,
                                         const v1::GetKeyRequest* request,
                                         v1::Key* response) {
   absl::StatusOr<KeyName> name = ParseKeyName(request->name());
-  absl::StatusOr<std::string> target =
-      name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
+  absl::StatusOr<std::string> target = AccountOf(name);
   return Handle(context, "GetKey", request->name(), Action::kRead, target,
                 [&](const Caller&) {
                   SIGNET_ASSIGN_OR_RETURN(
@@ -541,8 +542,7 @@ grpc::Status AccountServiceImpl::DisableKey(
     grpc::ServerContext* context, const v1::DisableKeyRequest* request,
     v1::Key* response) {
   absl::StatusOr<KeyName> name = ParseKeyName(request->name());
-  absl::StatusOr<std::string> target =
-      name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
+  absl::StatusOr<std::string> target = AccountOf(name);
   return Handle(context, "DisableKey", request->name(), Action::kWriteKey,
                 target, [&](const Caller& caller) {
                   SIGNET_ASSIGN_OR_RETURN(
@@ -559,8 +559,7 @@ grpc::Status AccountServiceImpl::EnableKey(grpc::ServerContext* context,
                                            const v1::EnableKeyRequest* request,
                                            v1::Key* response) {
   absl::StatusOr<KeyName> name = ParseKeyName(request->name());
-  absl::StatusOr<std::string> target =
-      name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
+  absl::StatusOr<std::string> target = AccountOf(name);
   return Handle(context, "EnableKey", request->name(), Action::kWriteKey,
                 target, [&](const Caller& caller) {
                   SIGNET_ASSIGN_OR_RETURN(
@@ -577,8 +576,7 @@ grpc::Status AccountServiceImpl::DeleteKey(grpc::ServerContext* context,
                                            const v1::DeleteKeyRequest* request,
                                            google::protobuf::Empty*) {
   absl::StatusOr<KeyName> name = ParseKeyName(request->name());
-  absl::StatusOr<std::string> target =
-      name.ok() ? absl::StatusOr<std::string>(name->account_id) : name.status();
+  absl::StatusOr<std::string> target = AccountOf(name);
   return Handle(context, "DeleteKey", request->name(), Action::kWriteKey,
                 target, [&](const Caller& caller) {
                   return store_->DeleteKey(

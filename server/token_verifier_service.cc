@@ -6,16 +6,12 @@
 #include "jwt/key_import.h"
 #include "jwt/reason.h"
 #include "jwt/verifier.h"
+#include "server/grpc_status.h"
 #include "server/proto_conversions.h"
 #include "server/resource_names.h"
 
 namespace signet::server {
 namespace {
-
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
-}
 
 v1::KeyChange::Kind KindOf(const std::string& kind) {
   if (kind == "key_insert") return v1::KeyChange::KEY_CREATED;
