@@ -51,7 +51,8 @@ ABSL_FLAG(std::string, public_key, "",
           "keys upload: a PEM public key, PEM certificate or JWK file.");
 ABSL_FLAG(std::string, scope, "",
           "roles: the account a role covers; empty for global scope.");
-ABSL_FLAG(int, page_size, 0, "List page size (default 20, at most 100).");
+ABSL_FLAG(int, page_size, 0,
+          "List page size, at most 100; 0 for signetd's default of 20.");
 ABSL_FLAG(std::string, page_token, "", "The next_page_token of a list.");
 ABSL_FLAG(std::string, audience, "",
           "token print, token verify: the audience, such as "
@@ -356,8 +357,10 @@ int AccountsDelete(const Args& args) {
   v1::DeleteServiceAccountRequest request;
   request.set_name(AccountName(args[0]));
   google::protobuf::Empty empty;
-  return Done(stub->DeleteServiceAccount(Context().get(), request, &empty),
-              "cannot delete the account");
+  grpc::Status status =
+      stub->DeleteServiceAccount(Context().get(), request, &empty);
+  if (status.ok()) printf("deleted %s\n", request.name().c_str());
+  return Done(status, "cannot delete the account");
 }
 
 // --- keys ---------------------------------------------------------------
@@ -468,8 +471,9 @@ int KeysDelete(const Args& args) {
   v1::DeleteKeyRequest request;
   request.set_name(KeyName(args[0], args[1]));
   google::protobuf::Empty empty;
-  return Done(stub->DeleteKey(Context().get(), request, &empty),
-              "cannot delete the key");
+  grpc::Status status = stub->DeleteKey(Context().get(), request, &empty);
+  if (status.ok()) printf("deleted %s\n", request.name().c_str());
+  return Done(status, "cannot delete the key");
 }
 
 int KeysWatch(const Args&) {
@@ -540,8 +544,11 @@ int RolesRevoke(const Args& args) {
   auto stub = Accounts();
   if (stub == nullptr) return kExitUsage;
   google::protobuf::Empty empty;
-  return Done(stub->RevokeRole(Context().get(), request, &empty),
-              "cannot revoke the role");
+  grpc::Status status = stub->RevokeRole(Context().get(), request, &empty);
+  if (status.ok()) {
+    printf("revoked %s from %s\n", args[1].c_str(), request.member().c_str());
+  }
+  return Done(status, "cannot revoke the role");
 }
 
 int RolesList(const Args& args) {
@@ -559,7 +566,8 @@ int RolesList(const Args& args) {
   }
   std::vector<std::vector<std::string>> rows = {{"MEMBER", "ROLE", "SCOPE"}};
   for (const auto& binding : response.bindings()) {
-    rows.push_back({binding.member(), v1::Role_Name(binding.role()),
+    rows.push_back({binding.member(),
+                    absl::AsciiStrToLower(v1::Role_Name(binding.role())),
                     binding.scope().empty() ? "global" : binding.scope()});
   }
   PrintTable(rows);
@@ -868,7 +876,10 @@ std::string GeneralUsage() {
                     command.summary, "\n");
   }
   absl::StrAppend(&usage,
-                  "\nEvery command but health and token print authenticates "
+                  "\nFlags every command takes: --target (or SIGNET_TARGET), "
+                  "--key_file (or SIGNET_KEY_FILE), --tls_ca, "
+                  "--tls_server_name, --format=table|json, --timeout.\n"
+                  "Every command but health and token print authenticates "
                   "with --key_file. The exit code is the gRPC status code of "
                   "the call (0 for OK), 2 for bad arguments.\n");
   return usage;
