@@ -636,6 +636,7 @@ int TokenVerify(const Args& args) {
     size_t got = fread(buffer, 1, sizeof(buffer), stdin);
     token =
         std::string(absl::StripAsciiWhitespace(absl::string_view(buffer, got)));
+    if (token.empty()) return Usage("no token on standard input");
   }
   v1::VerifyTokenRequest request;
   request.set_token(token);
@@ -926,6 +927,13 @@ int RunCommand(const std::vector<std::string>& args) {
       return Usage(absl::StrCat("usage: ", UsageLine(command)));
     }
     return command.run(rest);
+  }
+  for (const Command& command : Commands()) {
+    if (command.path.size() > 1 && command.path[0] == args[0]) {
+      fprintf(stderr, "signetctl: %s needs a command:\n%s", args[0].c_str(),
+              HelpFor({args[0]}).c_str());
+      return kExitUsage;
+    }
   }
   return Usage(
       absl::StrCat("unknown command '", absl::StrJoin(args, " "), "'"));
