@@ -26,6 +26,16 @@ void InvalidateFor(verifier::CachedKeySource& keys,
   }
 }
 
+// Health checks and reflection are open; every other method needs a valid
+// token, and its handler decides what the account may do.
+verifier::AccessPolicy SignetdAccessPolicy() {
+  verifier::AccessPolicy policy;
+  policy.Set("/grpc.health.v1.Health/*", {verifier::AccessRule::Kind::kOpen});
+  policy.Set("/grpc.reflection.v1alpha.ServerReflection/*",
+             {verifier::AccessRule::Kind::kOpen});
+  return policy;
+}
+
 }  // namespace
 
 std::vector<std::string> DefaultAudiences(
@@ -96,7 +106,8 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
       config.listen,
       config.tls,
       {signetd->account_service_.get(), signetd->token_verifier_.get()},
-      std::make_shared<verifier::TokenAuthProcessor>(signetd->callers_)};
+      std::make_shared<verifier::TokenAuthProcessor>(signetd->callers_,
+                                                     SignetdAccessPolicy())};
   SIGNET_ASSIGN_OR_RETURN(signetd->server_, SignetdServer::Start(options));
   return signetd;
 }

@@ -1,0 +1,168 @@
+// The token processor on a real gRPC server over local credentials, with
+// keys in memory: access rules, the identity the handler sees, counters.
+
+#include "verifier/token_auth_processor.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "jwt/private_key.h"
+#include "jwt/signer.h"
+
+namespace signet::verifier {
+namespace {
+
+using ::grpc::health::v1::Health;
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
+
+// Health's Check answers with the caller's email in the status field's
+// place: SERVING for a verified caller, UNKNOWN for an anonymous one.
+class WhoAmI final : public Health::Service {
+ public:
+  explicit WhoAmI(CallVerifier* callers) : callers_(callers) {}
+
+  grpc::Status Check(grpc::ServerContext* context, const HealthCheckRequest*,
+                     HealthCheckResponse* response) override {
+    std::optional<CallerIdentity> caller = callers_->CallerOf(*context);
+    absl::MutexLock lock(&mutex_);
+    last_caller_ = caller ? caller->account_email : "";
+    response->set_status(caller ? HealthCheckResponse::SERVING
+                                : HealthCheckResponse::UNKNOWN);
+    return grpc::Status::OK;
+  }
+
+  std::string last_caller() {
+    absl::MutexLock lock(&mutex_);
+    return last_caller_;
+  }
+
+ private:
+  CallVerifier* callers_;
+  absl::Mutex mutex_;
+  std::string last_caller_;
+};
+
+class TokenAuthProcessorTest : public ::testing::Test {
+ protected:
+  void Start(AccessPolicy policy) {
+    auto keys = std::make_shared<jwt::InMemoryKeySource>();
+    for (const char* account :
+         {"billing-worker@prod.signet", "ops@prod.signet"}) {
+      keys->Put(jwt::KeyRecord{absl::StrCat("key-", account), key_.public_key(),
+                               account});
+    }
+    jwt::VerifierOptions options;
+    options.audiences = {"https://localhost/"};
+    callers_ =
+        std::make_shared<CallVerifier>(*jwt::Verifier::Create(options, keys));
+    processor_ = std::make_shared<TokenAuthProcessor>(callers_, policy);
+    service_ = std::make_unique<WhoAmI>(callers_.get());
+
+    directory_ = "/tmp/signet-processor-test-" + std::to_string(getpid());
+    std::filesystem::create_directories(directory_);
+    socket_ = absl::StrCat("unix:", directory_, "/s.sock");
+    auto credentials = grpc::experimental::LocalServerCredentials(UDS);
+    credentials->SetAuthMetadataProcessor(processor_);
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(socket_, credentials);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+    std::filesystem::remove_all(directory_);
+  }
+
+  grpc::Status Call(const std::string& account,
+                    HealthCheckResponse* response = nullptr) {
+    grpc::ClientContext context;
+    if (!account.empty()) {
+      auto signer =
+          *jwt::Signer::Create(key_, absl::StrCat("key-", account), account);
+      context.AddMetadata(
+          "authorization",
+          absl::StrCat("Bearer ", signer->Sign("https://localhost/")->token));
+    }
+    HealthCheckResponse ignored;
+    auto channel =
+        grpc::CreateChannel(socket_, grpc::experimental::LocalCredentials(UDS));
+    return Health::NewStub(channel)->Check(&context, HealthCheckRequest(),
+                                           response ? response : &ignored);
+  }
+
+  jwt::PrivateKey key_ = *jwt::PrivateKey::Generate(jwt::Algorithm::kEs256);
+  std::shared_ptr<CallVerifier> callers_;
+  std::shared_ptr<TokenAuthProcessor> processor_;
+  std::unique_ptr<WhoAmI> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string directory_;
+  std::string socket_;
+};
+
+TEST_F(TokenAuthProcessorTest, OpenMethodsTakeCallsWithoutTokens) {
+  AccessPolicy policy;
+  policy.Set("/grpc.health.v1.Health/*", {AccessRule::Kind::kOpen});
+  Start(policy);
+  HealthCheckResponse response;
+
+  ASSERT_TRUE(Call("", &response).ok());
+  EXPECT_EQ(response.status(), HealthCheckResponse::UNKNOWN);
+  ASSERT_TRUE(Call("ops@prod.signet", &response).ok());
+  EXPECT_EQ(service_->last_caller(), "ops@prod.signet");
+}
+
+TEST_F(TokenAuthProcessorTest, AuthenticatedMethodsRefuseCallsWithoutTokens) {
+  Start(AccessPolicy());  // default: any account
+
+  grpc::Status anonymous = Call("");
+
+  EXPECT_EQ(anonymous.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(anonymous.error_message(), "invalid credential");
+  EXPECT_TRUE(Call("ops@prod.signet").ok());
+  EXPECT_EQ(service_->last_caller(), "ops@prod.signet");
+}
+
+TEST_F(TokenAuthProcessorTest, ListedAccountsOnlyAndOthersArePermissionDenied) {
+  AccessPolicy policy;
+  policy.Set("/grpc.health.v1.Health/Check",
+             {AccessRule::Kind::kAccounts, {"billing-*@prod.signet"}});
+  Start(policy);
+
+  EXPECT_TRUE(Call("billing-worker@prod.signet").ok());
+  grpc::Status other = Call("ops@prod.signet");
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(other.error_message(), "permission denied");
+  EXPECT_EQ(Call("").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(TokenAuthProcessorTest, DecisionsAreCountedByReason) {
+  AccessPolicy policy;
+  policy.Set("/grpc.health.v1.Health/Check",
+             {AccessRule::Kind::kAccounts, {"ops@prod.signet"}});
+  Start(policy);
+
+  (void)Call("ops@prod.signet");
+  (void)Call("ops@prod.signet");
+  (void)Call("billing-worker@prod.signet");
+  (void)Call("");
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer not a token!");
+  HealthCheckResponse response;
+  (void)Health::NewStub(
+      grpc::CreateChannel(socket_, grpc::experimental::LocalCredentials(UDS)))
+      ->Check(&context, HealthCheckRequest(), &response);
+
+  std::map<std::string, int64_t> counts = processor_->counters().Snapshot();
+  EXPECT_EQ(counts["allowed"], 2);
+  EXPECT_EQ(counts["permission_denied"], 1);
+  EXPECT_EQ(counts["token_missing"], 1);
+  EXPECT_EQ(counts["token_malformed"], 1);
+}
+
+}  // namespace
+}  // namespace signet::verifier
