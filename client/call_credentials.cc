@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/erase_minimum.h"
 #include "base/status_macros.h"
 
 namespace signet::client {
@@ -56,18 +57,12 @@ absl::StatusOr<std::string> TokenPlugin::TokenFor(absl::string_view audience) {
   absl::MutexLock lock(&mutex_);
   if (!tokens_.contains(audience) &&
       tokens_.size() >= options_.max_cached_tokens) {
-    EvictOne();
+    EraseMinimum(tokens_, [](const jwt::SignedToken& token) {
+      return token.expires_at;
+    });
   }
   tokens_[audience] = fresh;
   return fresh.token;
-}
-
-void TokenPlugin::EvictOne() {
-  auto soonest = tokens_.begin();
-  for (auto it = tokens_.begin(); it != tokens_.end(); ++it) {
-    if (it->second.expires_at < soonest->second.expires_at) soonest = it;
-  }
-  if (soonest != tokens_.end()) tokens_.erase(soonest);
 }
 
 grpc::Status TokenPlugin::GetMetadata(

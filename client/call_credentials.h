@@ -67,8 +67,6 @@ class TokenPlugin : public grpc::MetadataCredentialsPlugin {
   absl::StatusOr<std::string> TokenFor(absl::string_view audience);
 
  private:
-  void EvictOne() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-
   std::unique_ptr<jwt::Signer> signer_;
   CallCredentialsOptions options_;
   absl::Mutex mutex_;

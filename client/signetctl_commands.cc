@@ -365,26 +365,6 @@ int AccountsDelete(const Args& args) {
 
 // --- keys ---------------------------------------------------------------
 
-// A new file readable by its owner only, created before the key exists so
-// that a path that cannot be written costs no key. It must not exist.
-absl::StatusOr<int> CreatePrivateFile(const std::string& path) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("cannot create ", path));
-  }
-  return fd;
-}
-
-absl::Status WriteAndClose(int fd, const std::string& path,
-                           const std::string& contents) {
-  bool written = write(fd, contents.data(), contents.size()) ==
-                 static_cast<ssize_t>(contents.size());
-  if (fsync(fd) != 0 || close(fd) != 0 || !written) {
-    return absl::InternalError(absl::StrCat("cannot write ", path));
-  }
-  return absl::OkStatus();
-}
-
 int KeysCreate(const Args& args) {
   std::string out = absl::GetFlag(FLAGS_out);
   if (out.empty()) {
@@ -394,6 +374,8 @@ int KeysCreate(const Args& args) {
   }
   auto stub = Accounts();
   if (stub == nullptr) return kExitUsage;
+  // Created before the key exists, so that a path that cannot be written
+  // costs no key.
   absl::StatusOr<int> fd = CreatePrivateFile(out);
   if (!fd.ok()) return Usage(std::string(fd.status().message()));
   v1::CreateKeyRequest request;

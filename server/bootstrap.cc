@@ -1,12 +1,9 @@
 #include "server/bootstrap.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
 #include "base/status_macros.h"
 #include "jwt/key_file.h"
 #include "jwt/key_import.h"
@@ -14,29 +11,6 @@
 #include "server/resource_names.h"
 
 namespace signet::server {
-namespace {
-
-// Writes `contents` to a new file readable by its owner only. The file must
-// not exist: an existing key file is never overwritten.
-absl::Status WriteNewPrivateFile(const std::string& path,
-                                 const std::string& contents) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot create key file ", path, ": ", strerror(errno)));
-  }
-  bool written = write(fd, contents.data(), contents.size()) ==
-                 static_cast<ssize_t>(contents.size());
-  bool closed = close(fd) == 0;
-  if (!written || !closed) {
-    unlink(path.c_str());
-    return absl::InternalError(absl::StrCat("cannot write key file ", path));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::StatusOr<db::AccountRow> Bootstrap(db::Store& store,
                                          const BootstrapRequest& request) {
   if (!IsValidAccountId(request.account_id)) {
@@ -67,7 +41,7 @@ absl::StatusOr<db::AccountRow> Bootstrap(db::Store& store,
                           jwt::PrivateKey::Generate(request.algorithm));
   db::KeyRow row =
       KeyRowFor(account.account_id, key.public_key(), "generated", {});
-  SIGNET_RETURN_IF_ERROR(WriteNewPrivateFile(
+  SIGNET_RETURN_IF_ERROR(WritePrivateFile(
       request.key_file_path,
       jwt::SerializeKeyFile(jwt::KeyFile{
           request.key_file_fields.project_id, row.key_id, key.ToPkcs8Pem(),

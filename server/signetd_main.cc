@@ -148,10 +148,9 @@ int Fail(const absl::Status& status) {
   return ExitCodeFor(status);
 }
 
-absl::Status Migrate() {
-  SIGNET_ASSIGN_OR_RETURN(auto connection, ConnectToStore());
+absl::Status MigrateOn(pqxx::connection& connection) {
   SIGNET_ASSIGN_OR_RETURN(db::MigrationReport report,
-                          db::Migrate(*connection, db::EmbeddedMigrations()));
+                          db::Migrate(connection, db::EmbeddedMigrations()));
   if (report.applied.empty()) {
     spdlog::info("schema is current at version {}", report.to_version);
   } else {
@@ -160,6 +159,11 @@ absl::Status Migrate() {
                  absl::StrJoin(report.applied, ", "));
   }
   return absl::OkStatus();
+}
+
+absl::Status Migrate() {
+  SIGNET_ASSIGN_OR_RETURN(auto connection, ConnectToStore());
+  return MigrateOn(*connection);
 }
 
 std::string TokenUriFlag(const std::vector<ListenAddress>& listen) {
@@ -233,7 +237,7 @@ absl::StatusOr<SignetdConfig> ConfigFromFlags() {
 
 absl::Status PrepareStore() {
   SIGNET_ASSIGN_OR_RETURN(auto connection, ConnectToStore());
-  if (absl::GetFlag(FLAGS_migrate)) return Migrate();
+  if (absl::GetFlag(FLAGS_migrate)) return MigrateOn(*connection);
   return db::CheckSchemaIsCurrent(*connection, db::EmbeddedMigrations());
 }
 

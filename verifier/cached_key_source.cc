@@ -1,5 +1,7 @@
 #include "verifier/cached_key_source.h"
 
+#include "base/erase_minimum.h"
+
 namespace signet::verifier {
 
 CachedKeySource::CachedKeySource(std::shared_ptr<jwt::KeySource> source,
@@ -60,17 +62,9 @@ void CachedKeySource::Store(
   }
   if (!fetched.ok()) return;
   if (!entries_.contains(key_id) && entries_.size() >= options_.max_keys) {
-    EvictOldest();
+    EraseMinimum(entries_, [](const Entry& entry) { return entry.fetched_at; });
   }
   entries_[key_id] = Entry{*fetched, now};
-}
-
-void CachedKeySource::EvictOldest() {
-  auto oldest = entries_.begin();
-  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->second.fetched_at < oldest->second.fetched_at) oldest = it;
-  }
-  if (oldest != entries_.end()) entries_.erase(oldest);
 }
 
 void CachedKeySource::InvalidateKey(absl::string_view key_id) {

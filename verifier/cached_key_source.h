@@ -67,7 +67,6 @@ class CachedKeySource : public jwt::KeySource {
         absl::UnknownError("fetch not finished");
   };
 
-  void EvictOldest() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void Store(
       absl::string_view key_id,
       const absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>>& fetched,

@@ -1,6 +1,7 @@
 #include "verifier/call_verifier.h"
 
 #include "absl/strings/match.h"
+#include "base/erase_minimum.h"
 
 namespace signet::verifier {
 namespace {
@@ -54,7 +55,11 @@ absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
 
   absl::MutexLock lock(&mutex_);
   if (generation == generation_) {
-    if (verified_.size() >= max_tokens_) EvictSoonestExpiring();
+    if (verified_.size() >= max_tokens_) {
+      EraseMinimum(verified_, [](const Remembered& remembered) {
+        return remembered.forget_at;
+      });
+    }
     absl::Time forget_at =
         std::min(identity.expires_at, clock_->Now() + max_remember_);
     verified_.emplace(std::string(token), Remembered{identity, forget_at});
@@ -70,14 +75,6 @@ std::optional<CallerIdentity> CallVerifier::CallerOf(
   absl::StatusOr<CallerIdentity> identity = Verify(*token);
   if (!identity.ok()) return std::nullopt;
   return *identity;
-}
-
-void CallVerifier::EvictSoonestExpiring() {
-  auto soonest = verified_.begin();
-  for (auto it = verified_.begin(); it != verified_.end(); ++it) {
-    if (it->second.forget_at < soonest->second.forget_at) soonest = it;
-  }
-  if (soonest != verified_.end()) verified_.erase(soonest);
 }
 
 void CallVerifier::ForgetKey(absl::string_view key_id) {

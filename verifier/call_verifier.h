@@ -51,8 +51,6 @@ class CallVerifier {
   void ForgetAll();
 
  private:
-  void EvictSoonestExpiring() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-
   std::shared_ptr<const jwt::Verifier> verifier_;
   const size_t max_tokens_;
   const Clock* clock_;
