@@ -68,7 +68,7 @@ absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
 }
 
 std::optional<CallerIdentity> CallVerifier::CallerOf(
-    const grpc::ServerContext& context) {
+    const grpc::ServerContextBase& context) {
   absl::StatusOr<absl::string_view> token =
       BearerToken(context.client_metadata());
   if (!token.ok() || token->empty()) return std::nullopt;

@@ -43,7 +43,8 @@ class CallVerifier {
   // The identity proven by the call's `authorization: Bearer` token, or
   // nullopt for a call without one. A call whose token does not verify was
   // refused before its handler ran, so a handler never sees one.
-  std::optional<CallerIdentity> CallerOf(const grpc::ServerContext& context);
+  std::optional<CallerIdentity> CallerOf(
+      const grpc::ServerContextBase& context);
 
   // Forget every token of a key or an account, as their changes arrive.
   void ForgetKey(absl::string_view key_id);

@@ -1,0 +1,35 @@
+#include "examples/greeter_service.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace signet::examples {
+
+GreeterService::GreeterService(CallerLookup caller_of)
+    : caller_of_(std::move(caller_of)) {}
+
+grpc::ServerUnaryReactor* GreeterService::SayHello(
+    grpc::CallbackServerContext* context, const HelloRequest* request,
+    HelloReply* reply) {
+  return Greet(context, *request, *reply);
+}
+
+grpc::ServerUnaryReactor* GreeterService::SayHelloOpenly(
+    grpc::CallbackServerContext* context, const HelloRequest* request,
+    HelloReply* reply) {
+  return Greet(context, *request, *reply);
+}
+
+grpc::ServerUnaryReactor* GreeterService::Greet(
+    grpc::CallbackServerContext* context, const HelloRequest& request,
+    HelloReply& reply) {
+  std::optional<verifier::CallerIdentity> caller = caller_of_(*context);
+  reply.set_message(absl::StrCat(
+      "Hello ", request.name(), ", from ",
+      caller.has_value() ? caller->account_email : "an anonymous caller"));
+
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace signet::examples
