@@ -88,7 +88,7 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
         feed->Publish(change);
       },
       [keys, callers, feed] {
-        keys->Clear();
+        keys->RevalidateAll();
         callers->ForgetAll();
         feed->PublishReset();
       });

@@ -6,65 +6,135 @@ namespace signet::verifier {
 
 CachedKeySource::CachedKeySource(std::shared_ptr<jwt::KeySource> source,
                                  KeyCacheOptions options)
-    : source_(std::move(source)), options_(options) {}
+    : source_(std::move(source)), options_(options) {
+  for (int i = 0; i < std::max(1, options_.fetch_threads); ++i) {
+    fetchers_.emplace_back([this] { RunFetches(); });
+  }
+}
+
+CachedKeySource::~CachedKeySource() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  for (std::thread& fetcher : fetchers_) fetcher.join();
+}
+
+bool CachedKeySource::IsFresh(const Entry& entry, absl::Time now) const {
+  return !entry.revalidate && now - entry.fetched_at < options_.ttl;
+}
+
+bool CachedKeySource::IsUsableStale(const Entry& entry, absl::Time now) const {
+  return options_.stale_if_error > absl::ZeroDuration() &&
+         now - entry.fetched_at < options_.ttl + options_.stale_if_error;
+}
 
 absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> CachedKeySource::FindKey(
     absl::string_view key_id) {
-  absl::Time now = options_.clock->Now();
   std::shared_ptr<Fetch> fetch;
-  bool leader = false;
-  uint64_t generation;
   {
+    absl::Time now = options_.clock->Now();
     absl::MutexLock lock(&mutex_);
     auto found = entries_.find(key_id);
-    if (found != entries_.end() &&
-        now - found->second.fetched_at < options_.ttl) {
-      return found->second.record;
+    if (found != entries_.end()) {
+      const Entry& entry = found->second;
+      if (IsFresh(entry, now)) return entry.record;
+      // The source failed a moment ago: do not make every call wait on it.
+      if (now < entry.retry_at && IsUsableStale(entry, now)) {
+        return entry.record;
+      }
     }
     auto unknown = unknown_.find(key_id);
     if (unknown != unknown_.end() &&
         now - unknown->second < options_.unknown_ttl) {
       return absl::NotFoundError("no such key");
     }
-    std::shared_ptr<Fetch>& running = fetches_[key_id];
-    if (running == nullptr) {
-      running = std::make_shared<Fetch>();
-      leader = true;
-    }
-    fetch = running;
-    generation = generation_;
+    fetch = StartFetch(key_id);
   }
 
-  if (!leader) {
-    fetch->done.WaitForNotification();
-    return fetch->result;
+  if (fetch == nullptr) {
+    return StaleOr(key_id, absl::UnavailableError("too many key fetches"));
   }
-  fetch->result = source_->FindKey(key_id);
-  {
-    absl::MutexLock lock(&mutex_);
-    fetches_.erase(key_id);
-    Store(key_id, fetch->result, generation, now);
+  if (!fetch->done.WaitForNotificationWithTimeout(options_.max_fetch_wait)) {
+    return StaleOr(key_id,
+                   absl::UnavailableError("key fetch did not finish in time"));
   }
-  fetch->done.Notify();
-  return fetch->result;
+  const FetchResult& result = fetch->result;
+  if (result.ok() || absl::IsNotFound(result.status())) return result;
+  return StaleOr(key_id, result.status());
 }
 
-void CachedKeySource::Store(
-    absl::string_view key_id,
-    const absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>>& fetched,
-    uint64_t generation, absl::Time now) {
-  // A change that arrived during the fetch may have made its answer stale.
-  if (generation != generation_) return;
-  if (absl::IsNotFound(fetched.status())) {
-    if (unknown_.size() >= options_.max_unknown) unknown_.clear();
-    unknown_[key_id] = now;
+std::shared_ptr<CachedKeySource::Fetch> CachedKeySource::StartFetch(
+    absl::string_view key_id) {
+  auto running = fetches_.find(key_id);
+  if (running != fetches_.end()) return running->second;
+  if (fetches_.size() >= options_.max_pending_fetches) return nullptr;
+
+  auto fetch = std::make_shared<Fetch>();
+  fetch->key_id = std::string(key_id);
+  fetch->generation = generation_;
+  fetches_.emplace(key_id, fetch);
+  queue_.push_back(fetch);
+  return fetch;
+}
+
+CachedKeySource::FetchResult CachedKeySource::StaleOr(absl::string_view key_id,
+                                                      absl::Status error) {
+  absl::Time now = options_.clock->Now();
+  absl::MutexLock lock(&mutex_);
+  auto found = entries_.find(key_id);
+  if (found != entries_.end() && IsUsableStale(found->second, now)) {
+    return found->second.record;
+  }
+  return error;
+}
+
+void CachedKeySource::RunFetches() {
+  auto has_work = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
+    return stopping_ || !queue_.empty();
+  };
+  absl::MutexLock lock(&mutex_);
+  while (true) {
+    mutex_.Await(absl::Condition(&has_work));
+    if (stopping_) return;
+    std::shared_ptr<Fetch> fetch = std::move(queue_.front());
+    queue_.pop_front();
+
+    absl::Time started = options_.clock->Now();
+    mutex_.Unlock();
+    FetchResult result = source_->FindKey(fetch->key_id);
+    mutex_.Lock();
+
+    fetch->result = std::move(result);
+    fetches_.erase(fetch->key_id);
+    Store(*fetch, started);
+    fetch->done.Notify();
+  }
+}
+
+void CachedKeySource::Store(const Fetch& fetch, absl::Time fetched_at) {
+  const FetchResult& fetched = fetch.result;
+  auto found = entries_.find(fetch.key_id);
+  if (!fetched.ok() && !absl::IsNotFound(fetched.status())) {
+    // Keep the stale key (if any) and give the source a moment.
+    if (found != entries_.end()) {
+      found->second.retry_at = fetched_at + options_.retry_interval;
+    }
     return;
   }
-  if (!fetched.ok()) return;
-  if (!entries_.contains(key_id) && entries_.size() >= options_.max_keys) {
+  // A change that arrived during the fetch may have made its answer stale.
+  if (fetch.generation != generation_) return;
+
+  if (!fetched.ok()) {
+    if (found != entries_.end()) entries_.erase(found);
+    if (unknown_.size() >= options_.max_unknown) unknown_.clear();
+    unknown_[fetch.key_id] = fetched_at;
+    return;
+  }
+  if (found == entries_.end() && entries_.size() >= options_.max_keys) {
     EraseMinimum(entries_, [](const Entry& entry) { return entry.fetched_at; });
   }
-  entries_[key_id] = Entry{*fetched, now};
+  entries_[fetch.key_id] = Entry{*fetched, fetched_at};
 }
 
 void CachedKeySource::InvalidateKey(absl::string_view key_id) {
@@ -80,6 +150,16 @@ void CachedKeySource::InvalidateAccount(absl::string_view account_email) {
   absl::erase_if(entries_, [&](const auto& entry) {
     return entry.second.record->account_email == account_email;
   });
+}
+
+void CachedKeySource::RevalidateAll() {
+  absl::MutexLock lock(&mutex_);
+  ++generation_;
+  for (auto& [key_id, entry] : entries_) {
+    entry.revalidate = true;
+    entry.retry_at = absl::InfinitePast();
+  }
+  unknown_.clear();
 }
 
 void CachedKeySource::Clear() {

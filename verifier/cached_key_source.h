@@ -1,8 +1,11 @@
 #ifndef SIGNET_VERIFIER_CACHED_KEY_SOURCE_H_
 #define SIGNET_VERIFIER_CACHED_KEY_SOURCE_H_
 
+#include <deque>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
@@ -17,6 +20,12 @@ struct KeyCacheOptions {
   // How long a fetched key is used before it is fetched again, when no
   // change notification dropped it sooner.
   absl::Duration ttl = absl::Minutes(5);
+  // How much longer than the TTL a key is still used while the source
+  // cannot answer (stale-if-error): an outage of the source does not stop
+  // callers it already knew, for this long. Zero turns it off: keys expire
+  // at the TTL whatever the source's state. A key the source says is gone
+  // is dropped at once either way.
+  absl::Duration stale_if_error = absl::Minutes(15);
   // Keys held at once; past it the entry fetched longest ago is dropped.
   size_t max_keys = 10000;
   // How long a key id the source does not know is answered NOT_FOUND
@@ -26,6 +35,18 @@ struct KeyCacheOptions {
   absl::Duration unknown_ttl = absl::Seconds(10);
   // Unknown key ids remembered at once; past it they are all forgotten.
   size_t max_unknown = 100000;
+  // The longest a lookup waits for a fetch. Fetches run on the cache's own
+  // threads, so a slow source holds a caller (and, in a non-blocking token
+  // processor, the gRPC thread it runs on) only this long; the fetch goes
+  // on and fills the cache for the calls after it.
+  absl::Duration max_fetch_wait = absl::Milliseconds(500);
+  // After the source failed to revalidate a stale key, the stale key is
+  // served without asking again for this long.
+  absl::Duration retry_interval = absl::Seconds(1);
+  // Threads that fetch, and how many distinct key ids may wait for one;
+  // past that a miss is answered UNAVAILABLE at once.
+  int fetch_threads = 4;
+  size_t max_pending_fetches = 1024;
   // Not owned; must outlive the cache.
   const Clock* clock = &Clock::Real();
 };
@@ -35,11 +56,17 @@ struct KeyCacheOptions {
 // cached. Change notifications call the Invalidate functions, which is what
 // makes disabling a key take effect before the TTL. Unknown key ids are
 // remembered for a short time. However many calls miss on one key id at
-// once, the source is asked once and they all get its answer. Thread-safe.
+// once, the source is asked once and they all get its answer.
+//
+// Never fails open: a key is used past its TTL only while the source
+// cannot answer, up to the stale-if-error bound, and a key the source does
+// not return is never used. Thread-safe.
 class CachedKeySource : public jwt::KeySource {
  public:
   CachedKeySource(std::shared_ptr<jwt::KeySource> source,
                   KeyCacheOptions options = {});
+  // Waits for running fetches.
+  ~CachedKeySource() override;
 
   absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
       absl::string_view key_id) override;
@@ -48,7 +75,11 @@ class CachedKeySource : public jwt::KeySource {
   void InvalidateKey(absl::string_view key_id);
   // Drops every key of the account with this email.
   void InvalidateAccount(absl::string_view account_email);
-  // Drops everything, as after missed notifications.
+  // Makes every key be fetched again before its next use, as after changes
+  // may have been missed; a key the source cannot revalidate stays usable
+  // up to the stale-if-error bound. Forgets unknown key ids.
+  void RevalidateAll();
+  // Drops everything.
   void Clear();
 
   size_t size();
@@ -57,33 +88,49 @@ class CachedKeySource : public jwt::KeySource {
   struct Entry {
     std::shared_ptr<const jwt::KeyRecord> record;
     absl::Time fetched_at;
+    // Set by RevalidateAll: fetch again before the next use.
+    bool revalidate = false;
+    // After a failed revalidation: serve the stale key until then.
+    absl::Time retry_at = absl::InfinitePast();
   };
+  using FetchResult = absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>>;
 
   // One fetch from the source, shared by every caller that misses on the
   // same key id while it runs.
   struct Fetch {
+    std::string key_id;
+    uint64_t generation = 0;
     absl::Notification done;
-    absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> result =
-        absl::UnknownError("fetch not finished");
+    FetchResult result = absl::UnknownError("fetch not finished");
   };
 
-  void Store(
-      absl::string_view key_id,
-      const absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>>& fetched,
-      uint64_t generation, absl::Time now)
+  bool IsFresh(const Entry& entry, absl::Time now) const;
+  bool IsUsableStale(const Entry& entry, absl::Time now) const;
+  // The running fetch of `key_id`, or a new one queued for the fetch
+  // threads; null when too many are pending.
+  std::shared_ptr<Fetch> StartFetch(absl::string_view key_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // What a caller gets when its fetch failed or did not finish in time:
+  // the stale key if it may still be used, else `error`.
+  FetchResult StaleOr(absl::string_view key_id, absl::Status error);
+  void RunFetches();
+  void Store(const Fetch& fetch, absl::Time fetched_at)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   std::shared_ptr<jwt::KeySource> source_;
-  KeyCacheOptions options_;
+  const KeyCacheOptions options_;
   absl::Mutex mutex_;
   absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mutex_);
   // Key ids the source did not know, and when it said so.
   absl::flat_hash_map<std::string, absl::Time> unknown_ ABSL_GUARDED_BY(mutex_);
   absl::flat_hash_map<std::string, std::shared_ptr<Fetch>> fetches_
       ABSL_GUARDED_BY(mutex_);
+  std::deque<std::shared_ptr<Fetch>> queue_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   // Bumped by every invalidation, so that a fetch that started before one
   // does not store what may be stale.
   uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::vector<std::thread> fetchers_;
 };
 
 }  // namespace signet::verifier

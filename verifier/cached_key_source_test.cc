@@ -19,11 +19,13 @@ class CountingKeySource : public jwt::KeySource {
       absl::string_view key_id) override {
     ++lookups;
     if (gate != nullptr) gate->WaitForNotification();
+    if (down) return absl::UnavailableError("source down");
     return keys.FindKey(key_id);
   }
 
   jwt::InMemoryKeySource keys;
   std::atomic<int> lookups{0};
+  std::atomic<bool> down{false};
   absl::Notification* gate = nullptr;
 };
 
@@ -31,9 +33,16 @@ class CachedKeySourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     source_ = std::make_shared<CountingKeySource>();
-    KeyCacheOptions options;
-    options.clock = &clock_;
-    cache_ = std::make_unique<CachedKeySource>(source_, options);
+    // Long enough that no lookup gives up on a fetch on a loaded machine,
+    // unless a test asks for less.
+    options_.max_fetch_wait = absl::Seconds(30);
+    options_.clock = &clock_;
+    cache_ = std::make_unique<CachedKeySource>(source_, options_);
+  }
+
+  void Recreate(KeyCacheOptions options) {
+    options_ = options;
+    cache_ = std::make_unique<CachedKeySource>(source_, options_);
   }
 
   void AddKey(const std::string& key_id) {
@@ -42,6 +51,7 @@ class CachedKeySourceTest : public ::testing::Test {
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1767225600)};
+  KeyCacheOptions options_;
   jwt::PrivateKey key_ = *jwt::PrivateKey::Generate(jwt::Algorithm::kEdDsa);
   std::shared_ptr<CountingKeySource> source_;
   std::unique_ptr<CachedKeySource> cache_;
@@ -131,11 +141,127 @@ TEST_F(CachedKeySourceTest, SourceErrorsAreNotCached) {
     int calls = 0;
   };
   auto failing = std::make_shared<Failing>();
-  CachedKeySource cache(failing);
+  CachedKeySource cache(failing, options_);
 
   EXPECT_TRUE(absl::IsUnavailable(cache.FindKey("key-1").status()));
   EXPECT_TRUE(absl::IsUnavailable(cache.FindKey("key-1").status()));
   EXPECT_EQ(failing->calls, 2);
+}
+
+TEST_F(CachedKeySourceTest, SourceDownServesCachedKeysUpToStaleIfError) {
+  AddKey("key-1");
+  ASSERT_TRUE(cache_->FindKey("key-1").ok());
+  source_->down = true;
+
+  // Past the TTL the source is asked, fails, and the cached key serves.
+  clock_.Advance(absl::Minutes(6));
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+  // Within the retry interval the source is left alone.
+  int lookups = source_->lookups;
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+  EXPECT_EQ(source_->lookups, lookups);
+
+  // Unknown keys fail with UNAVAILABLE, not NOT_FOUND, and are not
+  // remembered as unknown.
+  EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("key-2").status()));
+
+  // TTL (5 min) + stale-if-error (15 min) after the fetch, it is refused.
+  clock_.Advance(absl::Minutes(14) - absl::Seconds(1));
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("key-1").status()));
+
+  source_->down = false;
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+}
+
+TEST_F(CachedKeySourceTest, ZeroStaleIfErrorExpiresKeysAtTheTtl) {
+  KeyCacheOptions options = options_;
+  options.stale_if_error = absl::ZeroDuration();
+  Recreate(options);
+  AddKey("key-1");
+  ASSERT_TRUE(cache_->FindKey("key-1").ok());
+  source_->down = true;
+
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("key-1").status()));
+}
+
+TEST_F(CachedKeySourceTest, KeyGoneAtRevalidationIsDroppedNotServedStale) {
+  AddKey("key-1");
+  ASSERT_TRUE(cache_->FindKey("key-1").ok());
+  source_->keys.Remove("key-1");
+
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_TRUE(absl::IsNotFound(cache_->FindKey("key-1").status()));
+  EXPECT_EQ(cache_->size(), 0u);
+}
+
+TEST_F(CachedKeySourceTest, RevalidateAllFetchesEachKeyAgainBeforeItsNextUse) {
+  AddKey("key-1");
+  AddKey("key-2");
+  ASSERT_TRUE(cache_->FindKey("key-1").ok());
+  ASSERT_TRUE(cache_->FindKey("key-2").ok());
+  source_->keys.Remove("key-2");  // a deletion whose notice was missed
+
+  cache_->RevalidateAll();
+
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+  EXPECT_TRUE(absl::IsNotFound(cache_->FindKey("key-2").status()));
+  EXPECT_EQ(source_->lookups, 4);
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+  EXPECT_EQ(source_->lookups, 4);
+}
+
+TEST_F(CachedKeySourceTest, RevalidationDuringAnOutageKeepsTheStaleKey) {
+  AddKey("key-1");
+  ASSERT_TRUE(cache_->FindKey("key-1").ok());
+  source_->down = true;
+
+  cache_->RevalidateAll();
+
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+  EXPECT_EQ(source_->lookups, 2);
+}
+
+TEST_F(CachedKeySourceTest, SlowFetchHoldsCallersOnlyForTheWaitBound) {
+  KeyCacheOptions options = options_;
+  options.max_fetch_wait = absl::Milliseconds(50);
+  Recreate(options);
+  AddKey("key-1");
+  absl::Notification gate;
+  source_->gate = &gate;
+
+  absl::Time start = absl::Now();
+  EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("key-1").status()));
+  // A generous bound: the point is that the call did not wait for the fetch.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+
+  // The fetch goes on, and its answer serves the calls after it.
+  gate.Notify();
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!cache_->FindKey("key-1").ok() && absl::Now() < deadline) {
+  }
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
+  EXPECT_EQ(source_->lookups, 1);
+}
+
+TEST_F(CachedKeySourceTest, TooManyPendingFetchesAreRefusedAtOnce) {
+  KeyCacheOptions options = options_;
+  options.max_pending_fetches = 2;
+  options.fetch_threads = 1;
+  options.max_fetch_wait = absl::Milliseconds(20);
+  Recreate(options);
+  absl::Notification gate;
+  source_->gate = &gate;
+
+  EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("slow-1").status()));
+  EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("slow-2").status()));
+  absl::Status third = cache_->FindKey("slow-3").status();
+  EXPECT_TRUE(absl::IsUnavailable(third));
+  EXPECT_EQ(third.message(), "too many key fetches");
+
+  gate.Notify();
 }
 
 }  // namespace
