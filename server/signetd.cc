@@ -14,18 +14,6 @@ bool IsWildcardOrLoopback(absl::string_view host) {
          host == "[::1]" || host == "localhost";
 }
 
-void InvalidateFor(verifier::CachedKeySource& keys,
-                   verifier::CallVerifier& callers,
-                   const verifier::StoreChange& change) {
-  if (absl::StartsWith(change.kind, "key_")) {
-    keys.InvalidateKey(change.key_id);
-    callers.ForgetKey(change.key_id);
-  } else if (absl::StartsWith(change.kind, "account_")) {
-    keys.InvalidateAccount(change.account_email);
-    callers.ForgetAccount(change.account_email);
-  }
-}
-
 // Health checks and reflection are open; every other method needs a valid
 // token, and its handler decides what the account may do.
 verifier::AccessPolicy SignetdAccessPolicy() {
@@ -84,12 +72,11 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
   signetd->changes_ = std::make_unique<verifier::ChangeListener>(
       config.database,
       [keys, callers, feed](const verifier::StoreChange& change) {
-        InvalidateFor(*keys, *callers, change);
+        verifier::ApplyChange(change, *keys, *callers);
         feed->Publish(change);
       },
       [keys, callers, feed] {
-        keys->RevalidateAll();
-        callers->ForgetAll();
+        verifier::ApplyReset(*keys, *callers);
         feed->PublishReset();
       });
   if (!signetd->changes_->WaitUntilListening(absl::Seconds(10))) {
@@ -106,8 +93,9 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
       config.listen,
       config.tls,
       {signetd->account_service_.get(), signetd->token_verifier_.get()},
-      std::make_shared<verifier::TokenAuthProcessor>(signetd->callers_,
-                                                     SignetdAccessPolicy())};
+      std::make_shared<verifier::TokenAuthProcessor>(
+          signetd->callers_,
+          verifier::TokenAuthOptions{SignetdAccessPolicy()})};
   SIGNET_ASSIGN_OR_RETURN(signetd->server_, SignetdServer::Start(options));
   return signetd;
 }

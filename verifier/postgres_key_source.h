@@ -9,6 +9,7 @@
 
 #include "db/connection_pool.h"
 #include "jwt/key_source.h"
+#include "verifier/store_change.h"
 
 namespace signet::verifier {
 
@@ -26,14 +27,6 @@ class PostgresKeySource : public jwt::KeySource {
 
  private:
   std::shared_ptr<db::ConnectionPool> pool_;
-};
-
-// One change announced on the channel `signet_changes`: a key, an account or
-// a role binding was inserted, updated or deleted.
-struct StoreChange {
-  std::string kind;           // key_update, account_delete, binding_insert...
-  std::string account_email;  // the account it concerns
-  std::string key_id;         // for key changes only
 };
 
 // Parses a `signet_changes` payload, "<kind> <account email> [<key id>]".
@@ -60,6 +53,7 @@ class ChangeListener {
 
   // Blocks until the first LISTEN is in place or `timeout` passes.
   bool WaitUntilListening(absl::Duration timeout);
+  bool listening() const { return listening_; }
 
  private:
   void Run();

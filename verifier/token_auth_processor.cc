@@ -22,14 +22,39 @@ grpc::Status ClientStatusFor(const absl::Status& refusal) {
 }  // namespace
 
 TokenAuthProcessor::TokenAuthProcessor(std::shared_ptr<CallVerifier> verifier,
-                                       AccessPolicy policy)
-    : verifier_(std::move(verifier)), policy_(std::move(policy)) {}
+                                       TokenAuthOptions options)
+    : verifier_(std::move(verifier)),
+      policy_(std::move(options.policy)),
+      blocking_(options.blocking),
+      observer_(std::move(options.observer)) {
+  if (options.refusal_log_per_second > 0) {
+    refusals_.emplace(options.refusal_log_per_second);
+  }
+}
 
-grpc::Status TokenAuthProcessor::Refuse(const absl::Status& refusal) {
-  std::optional<jwt::Reason> reason = jwt::ReasonOf(refusal);
-  counters_.Count(reason.has_value() ? jwt::ReasonName(*reason) : "other");
-  refusals_.Log(refusal);
-  return ClientStatusFor(refusal);
+// Counts, reports and logs one decision: `refusal` is OK for a call let in
+// and otherwise says why it was refused.
+grpc::Status TokenAuthProcessor::Decide(absl::string_view method,
+                                        absl::string_view account,
+                                        const absl::Status& refusal) {
+  std::string outcome;
+  if (refusal.ok()) {
+    outcome = account.empty() ? "open" : "allowed";
+  } else {
+    std::optional<jwt::Reason> reason = jwt::ReasonOf(refusal);
+    outcome =
+        reason.has_value() ? std::string(jwt::ReasonName(*reason)) : "other";
+  }
+  counters_.Count(outcome);
+  grpc::Status answer =
+      refusal.ok() ? grpc::Status::OK : ClientStatusFor(refusal);
+  if (observer_ != nullptr) {
+    observer_->OnDecision(
+        Decision{method, static_cast<absl::StatusCode>(answer.error_code()),
+                 outcome, account, refusal.message()});
+  }
+  if (!refusal.ok() && refusals_.has_value()) refusals_->Log(refusal);
+  return answer;
 }
 
 grpc::Status TokenAuthProcessor::Process(const InputMetadata& auth_metadata,
@@ -45,27 +70,28 @@ grpc::Status TokenAuthProcessor::Process(const InputMetadata& auth_metadata,
 
   absl::StatusOr<absl::string_view> token = BearerToken(auth_metadata);
   if (!token.ok()) {
-    return Refuse(
+    return Decide(
+        method, "",
         jwt::Refusal(jwt::Reason::kTokenMissing, token.status().message()));
   }
   if (token->empty()) {
     if (rule.kind == AccessRule::Kind::kOpen) {
-      counters_.Count("open");
-      return grpc::Status::OK;
+      return Decide(method, "", absl::OkStatus());
     }
-    return Refuse(jwt::Refusal(jwt::Reason::kTokenMissing,
+    return Decide(method, "",
+                  jwt::Refusal(jwt::Reason::kTokenMissing,
                                absl::StrCat("no token for ", method)));
   }
 
   absl::StatusOr<CallerIdentity> caller = verifier_->Verify(*token);
-  if (!caller.ok()) return Refuse(caller.status());
+  if (!caller.ok()) return Decide(method, "", caller.status());
   if (!AccessPolicy::Allows(rule, caller->account_email)) {
-    return Refuse(jwt::Refusal(
-        jwt::Reason::kPermissionDenied,
-        absl::StrCat(caller->account_email, " may not call ", method)));
+    return Decide(method, caller->account_email,
+                  jwt::Refusal(jwt::Reason::kPermissionDenied,
+                               absl::StrCat(caller->account_email,
+                                            " may not call ", method)));
   }
-  counters_.Count("allowed");
-  return grpc::Status::OK;
+  return Decide(method, caller->account_email, absl::OkStatus());
 }
 
 }  // namespace signet::verifier

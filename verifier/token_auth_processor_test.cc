@@ -58,7 +58,8 @@ class TokenAuthProcessorTest : public ::testing::Test {
     options.audiences = {"https://localhost/"};
     callers_ =
         std::make_shared<CallVerifier>(*jwt::Verifier::Create(options, keys));
-    processor_ = std::make_shared<TokenAuthProcessor>(callers_, policy);
+    processor_ = std::make_shared<TokenAuthProcessor>(callers_,
+                                                      TokenAuthOptions{policy});
     service_ = std::make_unique<WhoAmI>(callers_.get());
 
     directory_ = "/tmp/signet-processor-test-" + std::to_string(getpid());

@@ -1,0 +1,149 @@
+#include "verifier/server_verifier.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "client/call_credentials.h"
+#include "db/connection_pool.h"
+#include "jwt/verifier.h"
+#include "verifier/postgres_key_source.h"
+#include "verifier/signetd_key_source.h"
+#include "verifier/store_change.h"
+#include "verifier/token_auth_processor.h"
+
+namespace signet::verifier {
+namespace {
+
+// How long Create waits for the change stream before giving up.
+constexpr absl::Duration kChangesTimeout = absl::Seconds(10);
+
+absl::Status CheckKeySourceOptions(const KeySourceOptions& options) {
+  int sources = (options.signetd.has_value() ? 1 : 0) +
+                (options.database.empty() ? 0 : 1) +
+                (options.custom != nullptr ? 1 : 0);
+  if (sources != 1) {
+    return absl::InvalidArgumentError(
+        "set exactly one key source: signetd, a database, or a custom one");
+  }
+  if (options.signetd.has_value() &&
+      (options.signetd->target.empty() || options.signetd->key_file.empty())) {
+    return absl::InvalidArgumentError(
+        "the signetd key source needs a target and this service's key file");
+  }
+  if (options.database_connections < 1) {
+    return absl::InvalidArgumentError("database_connections must be >= 1");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> SignetdChannel(
+    const SignetdSourceOptions& options) {
+  absl::StatusOr<std::shared_ptr<grpc::CallCredentials>> credentials =
+      client::CallCredentialsFromKeyFile(options.key_file);
+  if (!credentials.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the key file for signetd: ", credentials.status().message()));
+  }
+  return client::CreateChannel(options.target, options.channel, *credentials);
+}
+
+}  // namespace
+
+struct ServerVerifier::Parts {
+  std::shared_ptr<CachedKeySource> keys;
+  std::shared_ptr<CallVerifier> callers;
+  std::shared_ptr<TokenAuthProcessor> processor;
+  // Declared last, so destroyed first: their callbacks use the caches.
+  std::unique_ptr<ChangeListener> listener;
+  std::unique_ptr<SignetdChangeWatcher> watcher;
+};
+
+absl::StatusOr<std::unique_ptr<ServerVerifier>> ServerVerifier::Create(
+    ServerVerifierOptions options) {
+  SIGNET_RETURN_IF_ERROR(CheckKeySourceOptions(options.keys));
+  const KeySourceOptions& source = options.keys;
+  auto parts = std::make_unique<Parts>();
+
+  std::shared_ptr<grpc::Channel> signetd;
+  std::shared_ptr<jwt::KeySource> lookups = source.custom;
+  if (source.signetd.has_value()) {
+    SIGNET_ASSIGN_OR_RETURN(signetd, SignetdChannel(*source.signetd));
+    lookups = std::make_shared<SignetdKeySource>(
+        signetd, source.signetd->fetch_deadline);
+  } else if (!source.database.empty()) {
+    lookups = std::make_shared<PostgresKeySource>(
+        std::make_shared<db::ConnectionPool>(source.database,
+                                             source.database_connections));
+  }
+  parts->keys = std::make_shared<CachedKeySource>(lookups, options.cache);
+
+  jwt::VerifierOptions verifier_options;
+  verifier_options.audiences = options.audiences;
+  verifier_options.clock = options.cache.clock;
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<jwt::Verifier> verifier,
+                          jwt::Verifier::Create(verifier_options, parts->keys));
+  parts->callers = std::make_shared<CallVerifier>(
+      std::move(verifier), options.cache.ttl, options.max_remembered_tokens,
+      options.cache.clock);
+
+  parts->processor = std::make_shared<TokenAuthProcessor>(
+      parts->callers,
+      TokenAuthOptions{std::move(options.policy), options.blocking,
+                       std::move(options.observer),
+                       options.refusal_log_per_second});
+
+  CachedKeySource* keys = parts->keys.get();
+  CallVerifier* callers = parts->callers.get();
+  auto on_change = [keys, callers](const StoreChange& change) {
+    ApplyChange(change, *keys, *callers);
+  };
+  auto on_reset = [keys, callers] { ApplyReset(*keys, *callers); };
+  std::string changes_database = source.changes_database.empty() && !signetd
+                                     ? source.database
+                                     : source.changes_database;
+  if (!changes_database.empty()) {
+    parts->listener =
+        std::make_unique<ChangeListener>(changes_database, on_change, on_reset);
+    if (!parts->listener->WaitUntilListening(kChangesTimeout)) {
+      return absl::UnavailableError(
+          "cannot LISTEN for key changes: is the changes database the "
+          "primary, and reachable?");
+    }
+  } else if (signetd != nullptr) {
+    parts->watcher =
+        std::make_unique<SignetdChangeWatcher>(signetd, on_change, on_reset);
+    if (!parts->watcher->WaitUntilWatching(kChangesTimeout)) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot watch key changes on signetd at ", source.signetd->target,
+          ": is it up, and is this service's key enabled?"));
+    }
+  }
+  return std::unique_ptr<ServerVerifier>(new ServerVerifier(std::move(parts)));
+}
+
+ServerVerifier::ServerVerifier(std::unique_ptr<Parts> parts)
+    : parts_(std::move(parts)) {}
+
+ServerVerifier::~ServerVerifier() = default;
+
+std::shared_ptr<grpc::ServerCredentials> ServerVerifier::Protect(
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
+  credentials->SetAuthMetadataProcessor(parts_->processor);
+  return credentials;
+}
+
+std::optional<CallerIdentity> ServerVerifier::CallerOf(
+    const grpc::ServerContextBase& context) {
+  return parts_->callers->CallerOf(context);
+}
+
+std::map<std::string, int64_t> ServerVerifier::Decisions() const {
+  return parts_->processor->counters().Snapshot();
+}
+
+bool ServerVerifier::ChangesConnected() const {
+  if (parts_->listener != nullptr) return parts_->listener->listening();
+  if (parts_->watcher != nullptr) return parts_->watcher->watching();
+  return false;
+}
+
+}  // namespace signet::verifier

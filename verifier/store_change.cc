@@ -1,0 +1,23 @@
+#include "verifier/store_change.h"
+
+#include "absl/strings/match.h"
+
+namespace signet::verifier {
+
+void ApplyChange(const StoreChange& change, CachedKeySource& keys,
+                 CallVerifier& callers) {
+  if (absl::StartsWith(change.kind, "key_")) {
+    keys.InvalidateKey(change.key_id);
+    callers.ForgetKey(change.key_id);
+  } else if (absl::StartsWith(change.kind, "account_")) {
+    keys.InvalidateAccount(change.account_email);
+    callers.ForgetAccount(change.account_email);
+  }
+}
+
+void ApplyReset(CachedKeySource& keys, CallVerifier& callers) {
+  keys.RevalidateAll();
+  callers.ForgetAll();
+}
+
+}  // namespace signet::verifier
