@@ -39,7 +39,7 @@ struct KeyCacheOptions {
   // threads, so a slow source holds a caller (and, in a non-blocking token
   // processor, the gRPC thread it runs on) only this long; the fetch goes
   // on and fills the cache for the calls after it.
-  absl::Duration max_fetch_wait = absl::Milliseconds(500);
+  absl::Duration max_fetch_wait = absl::Seconds(1);
   // After the source failed to revalidate a stale key, the stale key is
   // served without asking again for this long.
   absl::Duration retry_interval = absl::Seconds(1);

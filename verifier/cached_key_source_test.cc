@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "jwt/private_key.h"
+#include "verifier/store_change.h"
 
 namespace signet::verifier {
 namespace {
@@ -108,7 +109,12 @@ TEST_F(CachedKeySourceTest, KeyCreatedAfterItsIdWasUnknownWorksAtOnce) {
   EXPECT_TRUE(absl::IsNotFound(cache_->FindKey("new-key").status()));
 
   AddKey("new-key");
-  cache_->InvalidateKey("new-key");  // what the key_insert notification does
+  jwt::VerifierOptions options;
+  options.audiences = {"https://localhost/"};
+  CallVerifier callers(*jwt::Verifier::Create(
+      options, std::make_shared<jwt::InMemoryKeySource>()));
+  // What the key_insert notification does.
+  ApplyChange({"key_insert", "robot@signet.test", "new-key"}, *cache_, callers);
 
   EXPECT_TRUE(cache_->FindKey("new-key").ok());
 }

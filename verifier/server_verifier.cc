@@ -1,5 +1,8 @@
 #include "verifier/server_verifier.h"
 
+#include <deque>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "client/call_credentials.h"
@@ -32,6 +35,9 @@ absl::Status CheckKeySourceOptions(const KeySourceOptions& options) {
   if (options.database_connections < 1) {
     return absl::InvalidArgumentError("database_connections must be >= 1");
   }
+  if (options.replica_lag < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("replica_lag must not be negative");
+  }
   return absl::OkStatus();
 }
 
@@ -46,13 +52,84 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> SignetdChannel(
   return client::CreateChannel(options.target, options.channel, *credentials);
 }
 
+// Applies each change to the caches at once and, when lookups may lag
+// behind the changes (a read replica), once more after the lag.
+class ChangeApplier {
+ public:
+  ChangeApplier(CachedKeySource& keys, CallVerifier& callers,
+                absl::Duration lag)
+      : keys_(keys), callers_(callers), lag_(lag) {
+    if (lag_ > absl::ZeroDuration()) replayer_ = std::thread([this] { Run(); });
+  }
+
+  ~ChangeApplier() {
+    {
+      absl::MutexLock lock(&mutex_);
+      stopping_ = true;
+    }
+    if (replayer_.joinable()) replayer_.join();
+  }
+
+  // `change` is nullopt for a reset.
+  void Apply(const std::optional<StoreChange>& change) {
+    ApplyNow(change);
+    if (lag_ <= absl::ZeroDuration()) return;
+    absl::MutexLock lock(&mutex_);
+    pending_.push_back({absl::Now() + lag_, change});
+  }
+
+ private:
+  struct Pending {
+    absl::Time due;
+    std::optional<StoreChange> change;
+  };
+
+  void ApplyNow(const std::optional<StoreChange>& change) {
+    if (change.has_value()) {
+      ApplyChange(*change, keys_, callers_);
+    } else {
+      ApplyReset(keys_, callers_);
+    }
+  }
+
+  // Replays changes as they fall due, in the order they were heard.
+  void Run() {
+    auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
+      return stopping_;
+    };
+    absl::MutexLock lock(&mutex_);
+    while (!stopping_) {
+      absl::Time wake =
+          pending_.empty() ? absl::Now() + lag_ : pending_.front().due;
+      mutex_.AwaitWithDeadline(absl::Condition(&stopping), wake);
+      while (!stopping_ && !pending_.empty() &&
+             pending_.front().due <= absl::Now()) {
+        Pending due = std::move(pending_.front());
+        pending_.pop_front();
+        mutex_.Unlock();
+        ApplyNow(due.change);
+        mutex_.Lock();
+      }
+    }
+  }
+
+  CachedKeySource& keys_;
+  CallVerifier& callers_;
+  const absl::Duration lag_;
+  absl::Mutex mutex_;
+  std::deque<Pending> pending_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread replayer_;
+};
+
 }  // namespace
 
 struct ServerVerifier::Parts {
   std::shared_ptr<CachedKeySource> keys;
   std::shared_ptr<CallVerifier> callers;
   std::shared_ptr<TokenAuthProcessor> processor;
-  // Declared last, so destroyed first: their callbacks use the caches.
+  std::unique_ptr<ChangeApplier> applier;
+  // Declared last, so destroyed first: their callbacks use the applier.
   std::unique_ptr<ChangeListener> listener;
   std::unique_ptr<SignetdChangeWatcher> watcher;
 };
@@ -91,12 +168,13 @@ absl::StatusOr<std::unique_ptr<ServerVerifier>> ServerVerifier::Create(
                        std::move(options.observer),
                        options.refusal_log_per_second});
 
-  CachedKeySource* keys = parts->keys.get();
-  CallVerifier* callers = parts->callers.get();
-  auto on_change = [keys, callers](const StoreChange& change) {
-    ApplyChange(change, *keys, *callers);
+  parts->applier = std::make_unique<ChangeApplier>(
+      *parts->keys, *parts->callers, source.replica_lag);
+  ChangeApplier* applier = parts->applier.get();
+  auto on_change = [applier](const StoreChange& change) {
+    applier->Apply(change);
   };
-  auto on_reset = [keys, callers] { ApplyReset(*keys, *callers); };
+  auto on_reset = [applier] { applier->Apply(std::nullopt); };
   std::string changes_database = source.changes_database.empty() && !signetd
                                      ? source.database
                                      : source.changes_database;

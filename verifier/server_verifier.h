@@ -45,6 +45,11 @@ struct KeySourceOptions {
   std::string changes_database;
   // Connections for PostgreSQL lookups.
   int database_connections = 4;
+  // How far behind the primary `database` may run, when it is a read
+  // replica. A change heard from the primary (or signetd) reaches the
+  // caches at once and again after this long, so that what a lagging
+  // replica answered in between is dropped too. Zero: once.
+  absl::Duration replica_lag = absl::ZeroDuration();
   // Or any other source (tests, keys shipped with the configuration). No
   // changes are heard: entries live out their TTL.
   std::shared_ptr<jwt::KeySource> custom;

@@ -6,6 +6,8 @@
 
 #include "examples/greeter.grpc.pb.h"
 #include "examples/greeter_service.h"
+#include "jwt/key_file.h"
+#include "jwt/private_key.h"
 #include "tests/signetd_fixture.h"
 
 namespace signet::verifier {
@@ -17,6 +19,19 @@ using ::signet::examples::HelloReply;
 using ::signet::examples::HelloRequest;
 
 constexpr absl::Duration kLiveness = absl::Seconds(15);
+
+// Keys in memory, counting the lookups that reach them.
+class CountingKeySource : public jwt::KeySource {
+ public:
+  absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
+      absl::string_view key_id) override {
+    ++lookups;
+    return keys.FindKey(key_id);
+  }
+
+  jwt::InMemoryKeySource keys;
+  std::atomic<int> lookups{0};
+};
 
 class ServerVerifierTest : public testing::SignetdFixture {
  protected:
@@ -49,6 +64,9 @@ class ServerVerifierTest : public testing::SignetdFixture {
   // The greeter on a unix socket, protected by a verifier with `keys`.
   void StartGreeter(KeySourceOptions keys, AccessPolicy policy = {},
                     KeyCacheOptions cache = {}) {
+    // These tests are about what is decided, not how fast: no first call
+    // may give up on its key fetch on a loaded machine.
+    cache.max_fetch_wait = absl::Seconds(10);
     ServerVerifierOptions options;
     options.audiences = {"https://localhost/"};
     options.keys = std::move(keys);
@@ -67,8 +85,7 @@ class ServerVerifierTest : public testing::SignetdFixture {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(
         greeter_socket_,
-        verifier_->Protect(
-            grpc::experimental::LocalServerCredentials(UDS)));
+        verifier_->Protect(grpc::experimental::LocalServerCredentials(UDS)));
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
@@ -178,6 +195,30 @@ TEST_F(ServerVerifierTest, DisabledKeyIsRefusedThroughWatchKeys) {
   EXPECT_GE(verifier_->Decisions()["key_disabled"], 1);
 }
 
+// A client reuses its token; the verifier remembers it verified, and
+// forgets it when its key is disabled.
+TEST_F(ServerVerifierTest, RememberedTokenIsForgottenWhenItsKeyIsDisabled) {
+  StartGreeter(FromSignetd());
+  auto stub = Greeter::NewStub(*client::CreateChannel(
+      greeter_socket_, {},
+      *client::CallCredentialsFromKeyFile(KeyFilePath("caller"))));
+  auto say_hello = [&stub] {
+    HelloRequest request;
+    HelloReply reply;
+    return stub->SayHello(Context().get(), request, &reply).error_code();
+  };
+  ASSERT_EQ(say_hello(), grpc::StatusCode::OK);
+  ASSERT_EQ(say_hello(), grpc::StatusCode::OK);
+
+  DisableCallerKey();
+
+  absl::Time deadline = absl::Now() + kLiveness;
+  while (say_hello() == grpc::StatusCode::OK && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ(say_hello(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST_F(ServerVerifierTest, DisabledKeyIsRefusedThroughListen) {
   StartGreeter(FromPostgres());
   ASSERT_TRUE(verifier_->ChangesConnected());
@@ -197,6 +238,41 @@ TEST_F(ServerVerifierTest, DisabledAccountIsRefused) {
   v1::ServiceAccount account;
   ASSERT_TRUE(
       admin_->DisableServiceAccount(Context().get(), disable, &account).ok());
+
+  EXPECT_TRUE(EventuallyGreets("caller", grpc::StatusCode::UNAUTHENTICATED));
+}
+
+// Lookups on a read replica that lags: a change heard from the primary is
+// applied again after the replica's lag, so what the replica answered in
+// between does not stay cached.
+TEST_F(ServerVerifierTest, ChangesAreAppliedAgainAfterTheReplicaLag) {
+  absl::StatusOr<jwt::KeyFile> key_file =
+      jwt::ReadKeyFile(KeyFilePath("caller"));
+  ASSERT_TRUE(key_file.ok()) << key_file.status();
+  jwt::KeyRecord record{
+      key_file->private_key_id,
+      jwt::PrivateKey::FromPem(key_file->private_key)->public_key(),
+      key_file->client_email};
+  auto replica = std::make_shared<CountingKeySource>();
+  replica->keys.Put(record);
+  KeySourceOptions keys;
+  keys.custom = replica;
+  keys.changes_database = database_;
+  keys.replica_lag = absl::Seconds(1);
+  StartGreeter(keys);
+  ASSERT_TRUE(Greet("caller").ok());
+  ASSERT_EQ(replica->lookups, 1);
+
+  // The primary disables the key; the verifier hears of it and asks the
+  // replica again, which has not caught up.
+  DisableCallerKey();
+  absl::Time deadline = absl::Now() + kLiveness;
+  while (replica->lookups < 2 && absl::Now() < deadline) {
+    EXPECT_TRUE(Greet("caller").ok());
+  }
+  ASSERT_EQ(replica->lookups, 2);
+  record.key_disabled = true;
+  replica->keys.Put(record);
 
   EXPECT_TRUE(EventuallyGreets("caller", grpc::StatusCode::UNAUTHENTICATED));
 }
