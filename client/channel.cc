@@ -65,6 +65,14 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
   if (!options.tls_server_name.empty()) {
     arguments.SetSslTargetNameOverride(options.tls_server_name);
   }
+  if (options.keepalive > absl::ZeroDuration()) {
+    arguments.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS,
+                     absl::ToInt64Milliseconds(options.keepalive));
+    arguments.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+    // By default gRPC stops pinging after two pings without data, which is
+    // all an idle stream ever sends.
+    arguments.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  }
   return grpc::CreateCustomChannel(target, transport, arguments);
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 
 namespace signet::client {
@@ -16,6 +17,11 @@ struct ChannelOptions {
   // Overrides the name checked in the server's certificate, for servers
   // reached by address.
   std::string tls_server_name;
+  // When not zero, ping the server this often while no data flows, and
+  // drop the connection when a ping goes unanswered for 10 s: a long stream
+  // then notices a peer that vanished without closing the connection. The
+  // server must permit pings this often (signetd permits one every 20 s).
+  absl::Duration keepalive = absl::ZeroDuration();
 };
 
 // Channel credentials for `target`: gRPC's local credentials for

@@ -98,6 +98,11 @@ absl::StatusOr<std::unique_ptr<SignetdServer>> SignetdServer::Start(
   // Admin requests are small (an uploaded certificate is a few KiB); a low
   // bound keeps callers from sending megabytes into the store and its log.
   builder.SetMaxReceiveMessageSize(64 * 1024);
+  // Verifiers ping their WatchKeys streams (every 30 s) to notice a dead
+  // connection; gRPC would otherwise answer pings on an idle stream more
+  // often than every 5 minutes by closing the connection.
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
   std::vector<int> ports(options.listen.size(), 0);
   for (size_t i = 0; i < options.listen.size(); ++i) {
     const ListenAddress& address = options.listen[i];

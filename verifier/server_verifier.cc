@@ -49,7 +49,13 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> SignetdChannel(
     return absl::InvalidArgumentError(absl::StrCat(
         "the key file for signetd: ", credentials.status().message()));
   }
-  return client::CreateChannel(options.target, options.channel, *credentials);
+  client::ChannelOptions channel = options.channel;
+  // WatchKeys is one long, mostly idle stream: pings notice a signetd that
+  // vanished without closing the connection.
+  if (channel.keepalive == absl::ZeroDuration()) {
+    channel.keepalive = absl::Seconds(30);
+  }
+  return client::CreateChannel(options.target, channel, *credentials);
 }
 
 // Applies each change to the caches at once and, when lookups may lag
