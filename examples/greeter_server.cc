@@ -12,6 +12,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -69,6 +70,10 @@ ABSL_FLAG(std::vector<std::string>, allow, {},
           "'*' stands for any run of characters (*@signet.internal); the "
           "flag may be repeated. Empty: any account with a valid token. "
           "SayHelloOpenly is open to everyone.");
+ABSL_FLAG(absl::Duration, key_fetch_wait, absl::Seconds(1),
+          "The longest a call waits for a key that is not cached yet; the "
+          "fetch goes on and fills the cache for later calls. Past it the "
+          "call is refused with UNAVAILABLE.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "On SIGTERM or SIGINT, how long calls in flight may take to finish "
           "before they are cancelled.");
@@ -155,6 +160,8 @@ absl::StatusOr<verifier::KeySourceOptions> KeySourceFromFlags() {
   source.channel.tls_ca_path = absl::GetFlag(FLAGS_signetd_ca);
   source.channel.tls_server_name = absl::GetFlag(FLAGS_signetd_server_name);
   source.key_file = absl::GetFlag(FLAGS_key_file);
+  source.fetch_deadline =
+      std::max(source.fetch_deadline, absl::GetFlag(FLAGS_key_fetch_wait));
   keys.signetd = std::move(source);
   return keys;
 }
@@ -183,6 +190,10 @@ absl::StatusOr<ProtectedGreeterConfig> ConfigFromFlags() {
     }
   }
   config.verifier.audiences = absl::GetFlag(FLAGS_audience);
+  if (absl::GetFlag(FLAGS_key_fetch_wait) <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--key_fetch_wait must be positive");
+  }
+  config.verifier.cache.max_fetch_wait = absl::GetFlag(FLAGS_key_fetch_wait);
   config.allow = absl::GetFlag(FLAGS_allow);
   if (absl::Status allow = CheckAllowList(config.allow); !allow.ok()) {
     return absl::InvalidArgumentError(
