@@ -5,11 +5,11 @@
 // python3-grpcio) through examples/python_client.py --keep_padding.
 //
 // TODO: every test here fails for now. gRPC 1.51's JWT credentials and
-// google-auth before 1.6.3 end each base64url segment with '=' padding
-// (RFC 7515 leaves it out; gRPC's encoder always pads, and an RS256
-// signature of 256 bytes always needs it), and the verifier refuses padded
-// tokens as token_malformed. They pass once the verifier accepts a
-// segment's canonical padding, or the design stops promising these clients.
+// google-auth before 1.6.3 pad base64url segments with '=' (RFC 7515 leaves
+// padding out; an RS256 signature, 256 bytes, always needs two), and the
+// verifier refuses padded tokens as token_malformed. They pass once the
+// verifier accepts a segment's canonical padding, or the design stops
+// promising these clients.
 //
 // Each refusal test first shows the same client accepted, so that a refusal
 // for any other reason cannot pass it; the verifier's decision counters
