@@ -6,8 +6,8 @@
 //
 // TODO: every test here fails for now. gRPC 1.51's JWT credentials and
 // google-auth before 1.6.3 pad base64url segments with '=' (RFC 7515 leaves
-// padding out; an RS256 signature, 256 bytes, always needs two), and the
-// verifier refuses padded tokens as token_malformed. They pass once the
+// padding out; a 2048-bit RS256 signature, 256 bytes, always needs two), and
+// the verifier refuses padded tokens as token_malformed. They pass once the
 // verifier accepts a segment's canonical padding, or the design stops
 // promising these clients.
 //
