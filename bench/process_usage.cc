@@ -37,6 +37,26 @@ absl::StatusOr<int64_t> ResidentBytes(pid_t pid) {
       absl::StrCat("/proc/", pid, "/status has no readable VmRSS line"));
 }
 
+absl::StatusOr<absl::Duration> MachineBusyTime() {
+  SIGNET_ASSIGN_OR_RETURN(std::string stat, ReadFile("/proc/stat"));
+
+  // "cpu  user nice system idle iowait irq softirq steal ..." in ticks.
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(stat).substr(0, stat.find('\n')), ' ',
+                     absl::SkipEmpty());
+  int64_t ticks[8];
+  bool readable = fields.size() >= 9 && fields[0] == "cpu";
+  for (int i = 0; readable && i < 8; ++i) {
+    readable = absl::SimpleAtoi(fields[i + 1], &ticks[i]);
+  }
+  if (!readable) {
+    return absl::InternalError("/proc/stat has no readable cpu line");
+  }
+  int64_t busy =
+      ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7];
+  return absl::Seconds(busy) / sysconf(_SC_CLK_TCK);
+}
+
 absl::StatusOr<absl::Duration> CpuTimeUsed(pid_t pid) {
   SIGNET_ASSIGN_OR_RETURN(std::string stat, ProcFile(pid, "stat"));
 

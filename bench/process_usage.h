@@ -20,6 +20,11 @@ absl::StatusOr<int64_t> ResidentBytes(pid_t pid);
 // compare readings taken seconds apart.
 absl::StatusOr<absl::Duration> CpuTimeUsed(pid_t pid);
 
+// The CPU time every CPU of the machine has spent busy so far (all but
+// idle and I/O wait, from /proc/stat), summed over the CPUs. Less a
+// process's own CPU time, it tells what other processes took.
+absl::StatusOr<absl::Duration> MachineBusyTime();
+
 }  // namespace signet::bench
 
 #endif  // SIGNET_BENCH_PROCESS_USAGE_H_

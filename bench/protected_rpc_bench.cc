@@ -20,10 +20,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -102,11 +104,13 @@ std::string NewKeyId() {
       absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
 }
 
-// A key pair for the client's account: the private half in a key file as
-// signetd hands one out, the public half in a PEM file for the server.
-absl::StatusOr<Fixture> MakeFixture(jwt::Algorithm algorithm) {
+// A key pair for the client's account, in `directory`: the private half
+// in a key file as signetd hands one out, the public half in a PEM file for
+// the server.
+absl::StatusOr<Fixture> MakeFixture(const std::string& directory,
+                                    jwt::Algorithm algorithm) {
   Fixture fixture;
-  fixture.directory = testing::MakeShortTempDirectory();
+  fixture.directory = directory;
   SIGNET_ASSIGN_OR_RETURN(
       fixture.tls, testing::MakeSelfSignedCertificate(fixture.directory));
   SIGNET_ASSIGN_OR_RETURN(jwt::PrivateKey key,
@@ -239,21 +243,23 @@ absl::Status CheckServer(const Fixture& fixture,
   return absl::OkStatus();
 }
 
-// Samples the server's resident memory and both processes' CPU time over
-// the measured period.
+// Samples the server's resident memory, and the CPU time of the server,
+// this client and the whole machine, over the measured period.
 class UsageProbe : public MeasuredPeriodObserver {
  public:
   explicit UsageProbe(pid_t server) : server_(server) {}
 
   void Started() override {
-    server_cpu_ = -Cpu(server_);
-    client_cpu_ = -Cpu(getpid());
+    server_cpu_ = -Checked(CpuTimeUsed(server_));
+    client_cpu_ = -Checked(CpuTimeUsed(getpid()));
+    machine_busy_ = -Checked(MachineBusyTime());
     SampleMemory();
   }
   void Tick() override { SampleMemory(); }
   void Ended() override {
-    server_cpu_ += Cpu(server_);
-    client_cpu_ += Cpu(getpid());
+    server_cpu_ += Checked(CpuTimeUsed(server_));
+    client_cpu_ += Checked(CpuTimeUsed(getpid()));
+    machine_busy_ += Checked(MachineBusyTime());
     SampleMemory();
   }
 
@@ -262,12 +268,16 @@ class UsageProbe : public MeasuredPeriodObserver {
   int64_t peak_resident_bytes() const { return peak_resident_bytes_; }
   absl::Duration server_cpu() const { return server_cpu_; }
   absl::Duration client_cpu() const { return client_cpu_; }
+  // What processes other than these two took meanwhile.
+  absl::Duration other_cpu() const {
+    return std::max(machine_busy_ - server_cpu_ - client_cpu_,
+                    absl::ZeroDuration());
+  }
 
  private:
-  absl::Duration Cpu(pid_t pid) {
-    absl::StatusOr<absl::Duration> used = CpuTimeUsed(pid);
-    if (!used.ok()) status_.Update(used.status());
-    return used.value_or(absl::ZeroDuration());
+  absl::Duration Checked(const absl::StatusOr<absl::Duration>& reading) {
+    if (!reading.ok()) status_.Update(reading.status());
+    return reading.value_or(absl::ZeroDuration());
   }
 
   void SampleMemory() {
@@ -281,6 +291,7 @@ class UsageProbe : public MeasuredPeriodObserver {
   int64_t peak_resident_bytes_ = 0;
   absl::Duration server_cpu_;
   absl::Duration client_cpu_;
+  absl::Duration machine_busy_;
 };
 
 // Loads a started and checked server; fills in everything but decisions.
@@ -300,6 +311,7 @@ absl::Status LoadServer(pid_t server, const Stubs& stubs,
   measurement.peak_resident_bytes = probe.peak_resident_bytes();
   measurement.server_cpu = probe.server_cpu();
   measurement.client_cpu = probe.client_cpu();
+  measurement.other_cpu = probe.other_cpu();
   return absl::OkStatus();
 }
 
@@ -325,7 +337,14 @@ absl::StatusOr<Measurement> MeasureMode(const Fixture& fixture,
 }
 
 absl::StatusOr<Results> MeasureAll(const RunSettings& settings) {
-  SIGNET_ASSIGN_OR_RETURN(Fixture fixture, MakeFixture(settings.algorithm));
+  // Keys, certificate and sockets; every server has stopped when it goes.
+  std::string directory = testing::MakeShortTempDirectory();
+  absl::Cleanup remove_directory = [&directory] {
+    std::error_code ignored;
+    std::filesystem::remove_all(directory, ignored);
+  };
+  SIGNET_ASSIGN_OR_RETURN(Fixture fixture,
+                          MakeFixture(directory, settings.algorithm));
   Results results;
   for (int round = 0; round < settings.rounds; ++round) {
     for (Transport transport : settings.transports) {

@@ -19,6 +19,7 @@ struct Summary {
   double client_cpu_us_per_call;
   double idle_mib;
   double peak_mib;
+  double other_cpus;  // other processes' CPU time / measured time
 };
 
 template <typename Field>
@@ -51,6 +52,9 @@ Summary Summarize(const std::vector<Measurement>& runs) {
       MedianOf(runs, [](M m) { return m.idle_resident_bytes / kMiB; });
   summary.peak_mib =
       MedianOf(runs, [](M m) { return m.peak_resident_bytes / kMiB; });
+  summary.other_cpus = MedianOf(runs, [](M m) {
+    return absl::FDivDuration(m.other_cpu, m.load.measured);
+  });
   return summary;
 }
 
@@ -67,11 +71,28 @@ void PrintTable(const Results& results) {
          "us/call", "MiB", "MiB");
   for (const auto& [key, runs] : results) {
     Summary s = Summarize(runs);
-    printf("%s %9.0f %8.0f %8.0f %11.1f %11.1f %9.1f %9.1f\n",
+    printf("%s %9.0f %8.0f %8.0f %11.1f %11.1f %9.1f %9.1f %7.2f\n",
            Names(key.first, key.second).c_str(), s.calls_per_second, s.p50_us,
            s.p99_us, s.server_cpu_us_per_call, s.client_cpu_us_per_call,
-           s.idle_mib, s.peak_mib);
+           s.idle_mib, s.peak_mib, s.other_cpus);
   }
+}
+
+// Other processes' CPU time above this share of a CPU, in any mode's
+// median, marks the run as disturbed.
+constexpr double kDisturbingCpus = 0.1;
+
+void PrintDisturbance(const Results& results) {
+  double worst = 0;
+  for (const auto& entry : results) {
+    worst = std::max(worst, Summarize(entry.second).other_cpus);
+  }
+  if (worst <= kDisturbingCpus) return;
+  printf(
+      "\nother processes took up to %.2f CPUs while calls were measured "
+      "(column \"other\"): these figures are disturbed; compare ratios of "
+      "rounds run close together, or run again on a quiet machine\n",
+      worst);
 }
 
 void PrintRounds(const Results& results) {
@@ -123,6 +144,7 @@ absl::string_view TransportName(Transport transport) {
 
 bool PrintReport(const Results& results, const Goals& goals) {
   PrintTable(results);
+  PrintDisturbance(results);
   PrintRounds(results);
 
   std::set<Transport> transports;

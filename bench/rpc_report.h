@@ -32,6 +32,9 @@ struct Measurement {
   // CPU time used during the measured period.
   absl::Duration server_cpu;
   absl::Duration client_cpu;
+  // CPU time other processes on the machine took meanwhile: anything but
+  // a small fraction of a CPU means the figures are disturbed.
+  absl::Duration other_cpu;
   // The server verifier's decision counts as it printed them; empty for
   // a plain server.
   std::string decisions;
