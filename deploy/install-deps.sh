@@ -13,6 +13,8 @@ packages=(
   # Tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libjwt-dev libcpp-jwt-dev
   android-libboringssl-dev clang-format
+  # Third-party clients of the example Greeter (tests, run-local)
+  python3-grpcio python3-google-auth python3-protobuf
   # Running: the store, certificates, the private cluster's helpers
   postgresql openssl util-linux iproute2 procps
 )
