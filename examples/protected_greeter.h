@@ -39,9 +39,10 @@ struct ProtectedGreeterConfig {
 // The audiences clients of these addresses name by default (gRPC's JWT
 // credentials and signet's plugin send "https://<authority>/"): for each
 // TLS address, https://HOST:PORT/, and https://localhost:PORT/ when HOST is
-// a loopback or wildcard address; https://localhost/ when any address is a
-// unix socket. INVALID_ARGUMENT for a TLS address with port 0, whose
-// audience cannot be known before the port is bound.
+// a loopback or wildcard address (a wildcard host, which no client dials,
+// gives only the latter); https://localhost/ when any address is a unix
+// socket. INVALID_ARGUMENT for a TLS address with port 0, whose audience
+// cannot be known before the port is bound.
 absl::StatusOr<std::vector<std::string>> DefaultAudiences(
     const std::vector<server::ListenAddress>& listen);
 

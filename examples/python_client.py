@@ -107,6 +107,16 @@ def make_credentials(args):
         args.key_file, audience=audience)
 
 
+def check_signer(credentials):
+    """Signs once, so that a key google-auth cannot use fails here with a
+    clear message instead of inside gRPC's metadata plugin."""
+    try:
+        credentials.signer.sign(b'check')
+    except Exception:  # Whatever the crypto backend raises for a non-RSA key.
+        raise ValueError('google-auth signs with RSA keys only: give it a key '
+                         'file of an RS256 key')
+
+
 def make_channel(args, credentials):
     call_credentials = grpc.metadata_call_credentials(
         google.auth.transport.grpc.AuthMetadataPlugin(credentials, None))
@@ -137,6 +147,7 @@ def main():
 
     try:
         credentials = make_credentials(args)
+        check_signer(credentials)
         channel = make_channel(args, credentials)
     except (OSError, ValueError, KeyError) as error:
         print('python_client: %s' % error, file=sys.stderr)
