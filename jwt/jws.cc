@@ -18,10 +18,10 @@ bool IsBase64UrlChar(char c) {
 }
 
 // Splits at the two dots after checking every character, so that nothing
-// else (whitespace, padding, '+', '/', a JSON serialization, a five-part
-// JWE) ever reaches a decoder.
+// else (whitespace, padding unless allowed, '+', '/', a JSON serialization,
+// a five-part JWE) ever reaches a decoder.
 absl::StatusOr<std::array<absl::string_view, 3>> SplitSegments(
-    absl::string_view token) {
+    absl::string_view token, Padding padding) {
   std::array<absl::string_view, 3> segments;
   size_t start = 0;
   int dots = 0;
@@ -32,7 +32,8 @@ absl::StatusOr<std::array<absl::string_view, 3>> SplitSegments(
       }
       segments[dots - 1] = token.substr(start, i - start);
       start = i + 1;
-    } else if (!IsBase64UrlChar(token[i])) {
+    } else if (!IsBase64UrlChar(token[i]) &&
+               !(token[i] == '=' && padding == Padding::kCanonicalAccepted)) {
       return Refusal(Reason::kTokenMalformed,
                      "a character outside A-Z a-z 0-9 - _ .");
     }
@@ -45,6 +46,19 @@ absl::StatusOr<std::array<absl::string_view, 3>> SplitSegments(
     }
   }
   return segments;
+}
+
+// The segment without its padding, if it has exactly the padding RFC 4648
+// gives its length (or none); nullopt for any other use of '='.
+std::optional<absl::string_view> Unpadded(absl::string_view segment) {
+  size_t data = segment.find('=');
+  if (data == absl::string_view::npos) return segment;
+  size_t pads = segment.size() - data;
+  if (segment.find_first_not_of('=', data) != absl::string_view::npos ||
+      pads != (4 - data % 4) % 4 || data % 4 == 1) {
+    return std::nullopt;
+  }
+  return segment.substr(0, data);
 }
 
 absl::StatusOr<std::string> Decode(absl::string_view segment,
@@ -109,12 +123,24 @@ bool IsValidKeyId(absl::string_view key_id) {
   return true;
 }
 
-absl::StatusOr<UnverifiedJws> UnverifiedJws::Parse(absl::string_view token) {
+absl::StatusOr<UnverifiedJws> UnverifiedJws::Parse(absl::string_view token,
+                                                   Padding padding) {
   if (token.size() > kMaxTokenSize) {
     return Refusal(Reason::kTokenTooLarge,
                    absl::StrCat("token of ", token.size(), " bytes"));
   }
-  SIGNET_ASSIGN_OR_RETURN(auto segments, SplitSegments(token));
+  SIGNET_ASSIGN_OR_RETURN(auto segments, SplitSegments(token, padding));
+  // The signature covers the segments as received, padding included.
+  std::string signing_input(
+      token.substr(0, segments[0].size() + 1 + segments[1].size()));
+  for (absl::string_view& segment : segments) {
+    std::optional<absl::string_view> unpadded = Unpadded(segment);
+    if (!unpadded.has_value()) {
+      return Refusal(Reason::kBadBase64,
+                     "padding other than RFC 4648's for the segment");
+    }
+    segment = *unpadded;
+  }
 
   UnverifiedJws jws;
   SIGNET_ASSIGN_OR_RETURN(std::string header_json,
@@ -131,8 +157,7 @@ absl::StatusOr<UnverifiedJws> UnverifiedJws::Parse(absl::string_view token) {
   SIGNET_ASSIGN_OR_RETURN(jws.key_id_, KeyIdOf(*header));
   SIGNET_ASSIGN_OR_RETURN(jws.algorithm_, AlgorithmOf(*header));
 
-  jws.signing_input_ =
-      std::string(token.substr(0, segments[0].size() + 1 + segments[1].size()));
+  jws.signing_input_ = std::move(signing_input);
   return jws;
 }
 

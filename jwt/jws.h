@@ -22,6 +22,17 @@ inline constexpr size_t kMaxKeyIdSize = 128;
 // (the check made on every "kid" before any lookup).
 bool IsValidKeyId(absl::string_view key_id);
 
+// How the base64url segments of a token may be written.
+enum class Padding {
+  // Without '=', as RFC 7515 writes them: each token has one spelling.
+  kRefused,
+  // Also with '=' at the end of a segment, exactly as many as RFC 4648
+  // pads its length with (none for a length that is a multiple of 4), which
+  // is how gRPC C++'s ServiceAccountJWTAccessCredentials and google-auth
+  // before 1.6.3 write tokens. Such a token also verifies unpadded.
+  kCanonicalAccepted,
+};
+
 // A compact JWS taken apart and decoded, with nothing in it trusted yet.
 // Only Parse() makes one.
 class UnverifiedJws {
@@ -33,7 +44,8 @@ class UnverifiedJws {
   // of A-Z a-z 0-9 - _ . @ : only; "alg" exactly RS256, ES256 or EdDSA
   // ("none" and HMAC never pass, whatever key the kid names).
   // Refusals are UNAUTHENTICATED with a Reason attached (see reason.h).
-  static absl::StatusOr<UnverifiedJws> Parse(absl::string_view token);
+  static absl::StatusOr<UnverifiedJws> Parse(
+      absl::string_view token, Padding padding = Padding::kRefused);
 
   Algorithm algorithm() const { return algorithm_; }
   const std::string& key_id() const { return key_id_; }

@@ -66,7 +66,8 @@ absl::StatusOr<std::shared_ptr<const KeyRecord>> Verifier::UsableKey(
 }
 
 absl::StatusOr<VerifiedToken> Verifier::Verify(absl::string_view token) const {
-  SIGNET_ASSIGN_OR_RETURN(UnverifiedJws jws, UnverifiedJws::Parse(token));
+  SIGNET_ASSIGN_OR_RETURN(UnverifiedJws jws,
+                          UnverifiedJws::Parse(token, options_.padding));
 
   absl::Time now = options_.clock->Now();
   SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const KeyRecord> key,

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "jwt/claims.h"
+#include "jwt/jws.h"
 #include "jwt/key_source.h"
 #include "nlohmann/json.hpp"
 
@@ -49,6 +50,11 @@ struct VerifierOptions {
   absl::Duration leeway = kDefaultLeeway;
   // The longest exp - iat accepted; at most kMaxLifetime.
   absl::Duration max_lifetime = kMaxLifetime;
+  // Whether base64url segments padded with '=' (exactly as RFC 4648 pads
+  // them) are accepted: off by default, so that each token has one
+  // spelling. Turn it on to accept gRPC C++'s own JWT credentials and
+  // google-auth before 1.6.3, which pad (see README).
+  Padding padding = Padding::kRefused;
   // Not owned; must outlive the verifier.
   const Clock* clock = &Clock::Real();
 };

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "jwt/base64url.h"
@@ -185,6 +186,84 @@ TEST_F(VerifierTest, LooseBase64IsRefused) {
   ExpectRefused(good + "AAA", Reason::kBadBase64);  // length 1 mod 4
   std::string header = good.substr(0, good.find('.'));
   ExpectRefused(header + "A" + good.substr(header.size()), Reason::kBadBase64);
+}
+
+// Segments as RFC 4648 pads them, as gRPC C++'s JWT credentials and older
+// google-auth write tokens; the signature covers the padded segments.
+std::string Padded(absl::string_view bytes) {
+  std::string segment = Base64UrlEncode(bytes);
+  segment.append((4 - segment.size() % 4) % 4, '=');
+  return segment;
+}
+
+std::string PaddedToken(Algorithm algorithm, const std::string& header,
+                        const std::string& claims) {
+  std::string signing_input = absl::StrCat(Padded(header), ".", Padded(claims));
+  absl::StatusOr<std::string> signature =
+      TestKey(algorithm).Sign(signing_input);
+  if (!signature.ok()) abort();
+  return absl::StrCat(signing_input, ".", Padded(*signature));
+}
+
+TEST_F(VerifierTest, PaddedTokensAreRefusedByDefault) {
+  for (Algorithm algorithm : kAllAlgorithms) {
+    std::string token = PaddedToken(
+        algorithm, GoodHeader(algorithm, KeyIdFor(algorithm)).dump(),
+        GoodClaims().dump());
+    ASSERT_TRUE(absl::StrContains(token, "=")) << token;
+    ExpectRefused(token, Reason::kTokenMalformed);
+  }
+}
+
+TEST_F(VerifierTest, CanonicallyPaddedTokensVerifyWhenAccepted) {
+  VerifierOptions options;
+  options.audiences = {"https://svc.test/"};
+  options.clock = &clock_;
+  options.padding = Padding::kCanonicalAccepted;
+  verifier_ = *Verifier::Create(options, keys_);
+
+  for (Algorithm algorithm : kAllAlgorithms) {
+    std::string header = GoodHeader(algorithm, KeyIdFor(algorithm)).dump();
+    // Claims of three lengths, so that the payload takes each amount of
+    // padding: none, "=" and "==".
+    for (std::string jti : {"a", "ab", "abc"}) {
+      nlohmann::json claims = GoodClaims();
+      claims["jti"] = jti;
+      std::string token = PaddedToken(algorithm, header, claims.dump());
+      EXPECT_TRUE(verifier_->Verify(token).ok()) << token;
+    }
+    EXPECT_TRUE(verifier_->Verify(GoodToken(algorithm)).ok());
+  }
+}
+
+TEST_F(VerifierTest, PaddingOtherThanRfc4648sIsRefusedEvenWhenAccepted) {
+  VerifierOptions options;
+  options.audiences = {"https://svc.test/"};
+  options.clock = &clock_;
+  options.padding = Padding::kCanonicalAccepted;
+  verifier_ = *Verifier::Create(options, keys_);
+  std::string token = PaddedToken(
+      Algorithm::kEs256,
+      GoodHeader(Algorithm::kEs256, KeyIdFor(Algorithm::kEs256)).dump(),
+      GoodClaims().dump());
+  ASSERT_TRUE(absl::EndsWith(token, "=="));  // 64 bytes: two pad characters
+  std::string unpadded_signature = token.substr(0, token.size() - 2);
+
+  std::vector<std::string> wrong = {
+      unpadded_signature + "=",  // too little
+      token + "=",               // too much
+      token + "==",              // a whole group of padding
+      unpadded_signature.substr(0, unpadded_signature.size() - 2) + "==" +
+          unpadded_signature.substr(unpadded_signature.size() - 2),  // inside
+      token.substr(0, token.find('.')) + "====" + token.substr(token.find('.')),
+      "====" + token.substr(token.find('.')),
+  };
+  for (const std::string& bad : wrong) {
+    absl::StatusOr<VerifiedToken> verified = verifier_->Verify(bad);
+    EXPECT_FALSE(verified.ok()) << bad;
+  }
+  EXPECT_TRUE(verifier_->Verify(token).ok());
+  EXPECT_TRUE(verifier_->Verify(unpadded_signature).ok());
 }
 
 TEST_F(VerifierTest, MalformedHeadersAreRefused) {

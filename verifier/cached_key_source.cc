@@ -72,7 +72,6 @@ std::shared_ptr<CachedKeySource::Fetch> CachedKeySource::StartFetch(
 
   auto fetch = std::make_shared<Fetch>();
   fetch->key_id = std::string(key_id);
-  fetch->generation = generation_;
   fetches_.emplace(key_id, fetch);
   queue_.push_back(fetch);
   return fetch;
@@ -123,9 +122,10 @@ void CachedKeySource::Store(const Fetch& fetch, absl::Time fetched_at) {
     return;
   }
   // A change that arrived during the fetch may have made its answer stale.
-  if (fetch.generation != generation_) return;
+  if (fetch.voided == Fetch::Voided::kYes) return;
 
   if (!fetched.ok()) {
+    if (fetch.voided == Fetch::Voided::kUnknownOnly) return;
     if (found != entries_.end()) entries_.erase(found);
     if (unknown_.size() >= options_.max_unknown) unknown_.clear();
     unknown_[fetch.key_id] = fetched_at;
@@ -137,36 +137,52 @@ void CachedKeySource::Store(const Fetch& fetch, absl::Time fetched_at) {
   entries_[fetch.key_id] = Entry{*fetched, fetched_at};
 }
 
+void CachedKeySource::VoidFetches(Fetch::Voided how) {
+  for (auto& [key_id, fetch] : fetches_) fetch->voided = how;
+}
+
 void CachedKeySource::InvalidateKey(absl::string_view key_id) {
   absl::MutexLock lock(&mutex_);
-  ++generation_;
   entries_.erase(key_id);
   unknown_.erase(key_id);
+  auto running = fetches_.find(key_id);
+  if (running != fetches_.end()) running->second->voided = Fetch::Voided::kYes;
+}
+
+void CachedKeySource::KeyCreated(absl::string_view key_id) {
+  absl::MutexLock lock(&mutex_);
+  unknown_.erase(key_id);
+  auto running = fetches_.find(key_id);
+  if (running != fetches_.end() &&
+      running->second->voided == Fetch::Voided::kNo) {
+    running->second->voided = Fetch::Voided::kUnknownOnly;
+  }
 }
 
 void CachedKeySource::InvalidateAccount(absl::string_view account_email) {
   absl::MutexLock lock(&mutex_);
-  ++generation_;
   absl::erase_if(entries_, [&](const auto& entry) {
     return entry.second.record->account_email == account_email;
   });
+  // Which account a running fetch's key belongs to is not known yet.
+  VoidFetches(Fetch::Voided::kYes);
 }
 
 void CachedKeySource::RevalidateAll() {
   absl::MutexLock lock(&mutex_);
-  ++generation_;
   for (auto& [key_id, entry] : entries_) {
     entry.revalidate = true;
     entry.retry_at = absl::InfinitePast();
   }
   unknown_.clear();
+  VoidFetches(Fetch::Voided::kYes);
 }
 
 void CachedKeySource::Clear() {
   absl::MutexLock lock(&mutex_);
-  ++generation_;
   entries_.clear();
   unknown_.clear();
+  VoidFetches(Fetch::Voided::kYes);
 }
 
 size_t CachedKeySource::size() {

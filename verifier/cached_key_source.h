@@ -71,8 +71,11 @@ class CachedKeySource : public jwt::KeySource {
   absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
       absl::string_view key_id) override;
 
-  // Drops the key, and forgets that its id was unknown (a key created).
+  // Drops the key (changed or deleted), and forgets that its id was unknown.
   void InvalidateKey(absl::string_view key_id);
+  // Forgets that the key's id was unknown: a key was created. Unlike
+  // InvalidateKey, a fetch in flight that found the key still counts.
+  void KeyCreated(absl::string_view key_id);
   // Drops every key of the account with this email.
   void InvalidateAccount(absl::string_view account_email);
   // Makes every key be fetched again before its next use, as after changes
@@ -99,7 +102,11 @@ class CachedKeySource : public jwt::KeySource {
   // same key id while it runs.
   struct Fetch {
     std::string key_id;
-    uint64_t generation = 0;
+    // Set when a change that may concern the key arrives while it runs:
+    // its answer may be stale, and is not stored (kUnknownOnly: a "not
+    // found" answer is not stored).
+    enum class Voided { kNo, kUnknownOnly, kYes };
+    Voided voided ABSL_GUARDED_BY(mutex_) = Voided::kNo;
     absl::Notification done;
     FetchResult result = absl::UnknownError("fetch not finished");
   };
@@ -116,6 +123,7 @@ class CachedKeySource : public jwt::KeySource {
   void RunFetches();
   void Store(const Fetch& fetch, absl::Time fetched_at)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void VoidFetches(Fetch::Voided how) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   std::shared_ptr<jwt::KeySource> source_;
   const KeyCacheOptions options_;
@@ -127,9 +135,6 @@ class CachedKeySource : public jwt::KeySource {
       ABSL_GUARDED_BY(mutex_);
   std::deque<std::shared_ptr<Fetch>> queue_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  // Bumped by every invalidation, so that a fetch that started before one
-  // does not store what may be stale.
-  uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
   std::vector<std::thread> fetchers_;
 };
 

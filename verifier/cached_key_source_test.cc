@@ -19,9 +19,12 @@ class CountingKeySource : public jwt::KeySource {
   absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
       absl::string_view key_id) override {
     ++lookups;
+    // The answer is read before the gate, as a slow network returns what
+    // the store said when it was asked.
+    auto answer = keys.FindKey(key_id);
     if (gate != nullptr) gate->WaitForNotification();
     if (down) return absl::UnavailableError("source down");
-    return keys.FindKey(key_id);
+    return answer;
   }
 
   jwt::InMemoryKeySource keys;
@@ -268,6 +271,56 @@ TEST_F(CachedKeySourceTest, TooManyPendingFetchesAreRefusedAtOnce) {
   EXPECT_EQ(third.message(), "too many key fetches");
 
   gate.Notify();
+}
+
+TEST_F(CachedKeySourceTest, ChangeToTheKeyDuringItsFetchVoidsTheAnswer) {
+  AddKey("key-1");
+  absl::Notification gate;
+  source_->gate = &gate;
+  std::thread caller([&] { EXPECT_TRUE(cache_->FindKey("key-1").ok()); });
+  while (source_->lookups == 0) absl::SleepFor(absl::Milliseconds(1));
+
+  cache_->InvalidateKey("key-1");  // say, disabled while the fetch ran
+  gate.Notify();
+  caller.join();
+  source_->gate = nullptr;
+
+  ASSERT_TRUE(cache_->FindKey("key-1").ok());
+  EXPECT_EQ(source_->lookups, 2);
+}
+
+TEST_F(CachedKeySourceTest, ChangesToOtherKeysDuringAFetchDoNotVoidIt) {
+  AddKey("key-1");
+  absl::Notification gate;
+  source_->gate = &gate;
+  std::thread caller([&] { EXPECT_TRUE(cache_->FindKey("key-1").ok()); });
+  while (source_->lookups == 0) absl::SleepFor(absl::Milliseconds(1));
+
+  cache_->InvalidateKey("key-2");
+  cache_->KeyCreated("key-1");  // its creation notice, arriving late
+  gate.Notify();
+  caller.join();
+  source_->gate = nullptr;
+
+  ASSERT_TRUE(cache_->FindKey("key-1").ok());
+  EXPECT_EQ(source_->lookups, 1);
+}
+
+TEST_F(CachedKeySourceTest, KeyCreatedDuringAFetchVoidsANotFoundAnswer) {
+  absl::Notification gate;
+  source_->gate = &gate;
+  std::thread caller([&] {
+    EXPECT_TRUE(absl::IsNotFound(cache_->FindKey("key-1").status()));
+  });
+  while (source_->lookups == 0) absl::SleepFor(absl::Milliseconds(1));
+
+  AddKey("key-1");
+  cache_->KeyCreated("key-1");
+  gate.Notify();
+  caller.join();
+  source_->gate = nullptr;
+
+  EXPECT_TRUE(cache_->FindKey("key-1").ok());
 }
 
 }  // namespace

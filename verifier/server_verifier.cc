@@ -162,6 +162,7 @@ absl::StatusOr<std::unique_ptr<ServerVerifier>> ServerVerifier::Create(
   jwt::VerifierOptions verifier_options;
   verifier_options.audiences = options.audiences;
   verifier_options.clock = options.cache.clock;
+  verifier_options.padding = options.padding;
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<jwt::Verifier> verifier,
                           jwt::Verifier::Create(verifier_options, parts->keys));
   parts->callers = std::make_shared<CallVerifier>(

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "client/channel.h"
 #include "grpcpp/grpcpp.h"
+#include "jwt/jws.h"
 #include "jwt/key_source.h"
 #include "verifier/access_policy.h"
 #include "verifier/cached_key_source.h"
@@ -62,6 +63,12 @@ struct ServerVerifierOptions {
   AccessPolicy policy;
   KeySourceOptions keys;
   KeyCacheOptions cache;
+  // Whether tokens whose base64url segments are padded with '=' (exactly
+  // as RFC 4648 pads them) are accepted. Off by default: unpadded, each
+  // token has one spelling. gRPC C++'s own ServiceAccountJWTAccessCredentials
+  // and google-auth before 1.6.3 pad; a service that must accept them
+  // turns this on (see README).
+  jwt::Padding padding = jwt::Padding::kRefused;
   // Verified tokens remembered at once (each until it expires or the
   // cache TTL passes, whichever is sooner).
   size_t max_remembered_tokens = 10000;

@@ -68,6 +68,13 @@ class ServerVerifierTest : public testing::SignetdFixture {
     // may give up on its key fetch on a loaded machine.
     cache.max_fetch_wait = absl::Seconds(10);
     ServerVerifierOptions options;
+    // signetd runs in this process here. A non-blocking processor waiting
+    // for a key fetch holds one of the process's gRPC threads, which the
+    // in-process signetd may need to answer that very fetch; a service and
+    // its signetd in separate processes (the benchmarks, the example's
+    // tests) run the non-blocking default. The PostgreSQL source does not
+    // go through gRPC, so its tests keep the default.
+    options.blocking = keys.signetd.has_value();
     options.audiences = {"https://localhost/"};
     options.keys = std::move(keys);
     options.cache = cache;

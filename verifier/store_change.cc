@@ -6,7 +6,11 @@ namespace signet::verifier {
 
 void ApplyChange(const StoreChange& change, CachedKeySource& keys,
                  CallVerifier& callers) {
-  if (absl::StartsWith(change.kind, "key_")) {
+  if (change.kind == "key_insert") {
+    // Nothing cached can be stale, and no token can be remembered for a
+    // key that did not exist.
+    keys.KeyCreated(change.key_id);
+  } else if (absl::StartsWith(change.kind, "key_")) {
     keys.InvalidateKey(change.key_id);
     callers.ForgetKey(change.key_id);
   } else if (absl::StartsWith(change.kind, "account_")) {

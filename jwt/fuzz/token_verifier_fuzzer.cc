@@ -16,7 +16,7 @@
 namespace signet::jwt {
 namespace {
 
-std::unique_ptr<Verifier> MakeVerifier() {
+std::unique_ptr<Verifier> MakeVerifier(Padding padding) {
   auto keys = std::make_shared<InMemoryKeySource>();
   for (Algorithm algorithm :
        {Algorithm::kRs256, Algorithm::kEs256, Algorithm::kEdDsa}) {
@@ -29,6 +29,7 @@ std::unique_ptr<Verifier> MakeVerifier() {
   VerifierOptions options;
   options.audiences = {"https://svc.test/"};
   options.clock = clock;
+  options.padding = padding;
   return *Verifier::Create(options, keys);
 }
 
@@ -36,16 +37,22 @@ std::unique_ptr<Verifier> MakeVerifier() {
 }  // namespace signet::jwt
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const signet::jwt::Verifier* verifier =
-      signet::jwt::MakeVerifier().release();
+  using signet::jwt::Padding;
+  static const signet::jwt::Verifier* strict =
+      signet::jwt::MakeVerifier(Padding::kRefused).release();
+  static const signet::jwt::Verifier* padded =
+      signet::jwt::MakeVerifier(Padding::kCanonicalAccepted).release();
   std::string token(reinterpret_cast<const char*>(data), size);
 
-  absl::StatusOr<signet::jwt::VerifiedToken> verified = verifier->Verify(token);
-
-  // The fuzzer cannot forge a signature: every input must be refused, with
-  // a machine-readable reason.
-  if (verified.ok() || !signet::jwt::ReasonOf(verified.status()).has_value()) {
-    abort();
+  // The fuzzer cannot forge a signature: every input must be refused by
+  // both verifiers, with a machine-readable reason.
+  for (const signet::jwt::Verifier* verifier : {strict, padded}) {
+    absl::StatusOr<signet::jwt::VerifiedToken> verified =
+        verifier->Verify(token);
+    if (verified.ok() ||
+        !signet::jwt::ReasonOf(verified.status()).has_value()) {
+      abort();
+    }
   }
   return 0;
 }
