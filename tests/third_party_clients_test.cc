@@ -40,7 +40,7 @@ class GrpcJwtClientTest : public GreeterFixture {
   }
 
   // gRPC's own JWT credentials from a key file's contents, over TLS. gRPC
-  // sends https://localhost:PORT/ as the audience.
+  // sends https://127.0.0.1:PORT/ as the audience.
   std::shared_ptr<grpc::Channel> GrpcJwtChannel(const std::string& key_file) {
     std::shared_ptr<grpc::CallCredentials> credentials =
         grpc::ServiceAccountJWTAccessCredentials(key_file, 3600);
