@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,40 +93,44 @@ int Fail(const absl::Status& status) {
                                                              : kExitFailure;
 }
 
+// The value of list flag `name` in `argv[*i]` ("--name=v", "-name=v", or
+// "--name v", which also consumes the next argument), or nullopt.
+std::optional<std::string> ListFlagValue(const std::string& name, int argc,
+                                         char** argv, int* i) {
+  std::string arg = argv[*i];
+  for (const char* dashes : {"--", "-"}) {
+    std::string flag = absl::StrCat(dashes, name);
+    if (absl::StartsWith(arg, flag + "=")) return arg.substr(flag.size() + 1);
+    if (arg == flag && *i + 1 < argc) return std::string(argv[++*i]);
+  }
+  return std::nullopt;
+}
+
 // absl's flags keep only the last of a repeated flag. For the list flags,
 // join every occurrence into one comma-separated value instead, so that
 // `--allow=a --allow=b` means both.
 std::vector<std::string> JoinRepeatedListFlags(int argc, char** argv) {
   const std::vector<std::string> lists = {"audience", "allow"};
-  std::vector<std::string> args = {argv[0]};
   std::vector<std::vector<std::string>> values(lists.size());
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--") {
-      args.insert(args.end(), argv + i, argv + argc);
-      break;
-    }
+  std::vector<std::string> args = {argv[0]};
+  int i = 1;
+  for (; i < argc && std::string(argv[i]) != "--"; ++i) {
     bool taken = false;
     for (size_t l = 0; l < lists.size() && !taken; ++l) {
-      for (const char* dashes : {"--", "-"}) {
-        std::string name = absl::StrCat(dashes, lists[l]);
-        if (absl::StartsWith(arg, name + "=")) {
-          values[l].push_back(arg.substr(name.size() + 1));
-          taken = true;
-        } else if (arg == name && i + 1 < argc) {
-          values[l].push_back(argv[++i]);
-          taken = true;
-        }
-        if (taken) break;
-      }
+      std::optional<std::string> value =
+          ListFlagValue(lists[l], argc, argv, &i);
+      if (value.has_value()) values[l].push_back(*std::move(value));
+      taken = value.has_value();
     }
-    if (!taken) args.push_back(arg);
+    if (!taken) args.push_back(argv[i]);
   }
   for (size_t l = 0; l < lists.size(); ++l) {
     if (values[l].empty()) continue;
     args.push_back(
         absl::StrCat("--", lists[l], "=", absl::StrJoin(values[l], ",")));
   }
+  // Whatever follows "--" is not flags.
+  args.insert(args.end(), argv + i, argv + argc);
   return args;
 }
 
