@@ -37,13 +37,15 @@ std::unique_ptr<grpc::ClientContext> BenchContext() {
   return context;
 }
 
-absl::StatusOr<std::unique_ptr<SignetStack>> SignetStack::Start() {
+absl::StatusOr<std::unique_ptr<SignetStack>> SignetStack::Start(
+    std::function<absl::Status(pqxx::connection&)> populate) {
   std::unique_ptr<SignetStack> stack(new SignetStack());
-  SIGNET_RETURN_IF_ERROR(stack->Setup());
+  SIGNET_RETURN_IF_ERROR(stack->Setup(populate));
   return stack;
 }
 
-absl::Status SignetStack::Setup() {
+absl::Status SignetStack::Setup(
+    const std::function<absl::Status(pqxx::connection&)>& populate) {
   directory_ = testing::MakeShortTempDirectory();
   SIGNET_ASSIGN_OR_RETURN(postgres_, testing::PrivatePostgres::Start());
   database_ = postgres_->conninfo();
@@ -52,6 +54,7 @@ absl::Status SignetStack::Setup() {
                             db::Connect(database_));
     SIGNET_RETURN_IF_ERROR(
         db::Migrate(*connection, db::EmbeddedMigrations()).status());
+    if (populate) SIGNET_RETURN_IF_ERROR(populate(*connection));
   }
 
   db::Store store(std::make_shared<db::ConnectionPool>(database_, 1));
@@ -78,9 +81,8 @@ absl::Status SignetStack::Setup() {
       std::shared_ptr<grpc::CallCredentials> credentials,
       client::CallCredentialsFromKeyFile(bootstrap.key_file_path));
   SIGNET_ASSIGN_OR_RETURN(
-      std::shared_ptr<grpc::Channel> channel,
-      client::CreateChannel(signetd_target_, {}, credentials));
-  admin_ = v1::AccountService::NewStub(channel);
+      admin_channel_, client::CreateChannel(signetd_target_, {}, credentials));
+  admin_ = v1::AccountService::NewStub(admin_channel_);
   return absl::OkStatus();
 }
 

@@ -1,12 +1,14 @@
 #ifndef SIGNET_BENCH_SIGNET_STACK_H_
 #define SIGNET_BENCH_SIGNET_STACK_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "examples/greeter.grpc.pb.h"
 #include "examples/greeter_service.h"
+#include "pqxx/pqxx"
 #include "signet/v1/account_service.grpc.pb.h"
 #include "tests/private_postgres.h"
 #include "tests/subprocess.h"
@@ -21,13 +23,18 @@ namespace signet::bench {
 // directory, removed with the stack.
 class SignetStack {
  public:
-  static absl::StatusOr<std::unique_ptr<SignetStack>> Start();
+  // `populate`, when given, fills the store after the schema is in place
+  // and before signetd starts.
+  static absl::StatusOr<std::unique_ptr<SignetStack>> Start(
+      std::function<absl::Status(pqxx::connection&)> populate = nullptr);
   ~SignetStack();
 
   const std::string& database() const { return database_; }
   const std::string& signetd_target() const { return signetd_target_; }
   pid_t signetd_pid() const { return signetd_->pid(); }
   v1::AccountService::Stub& admin() { return *admin_; }
+  // A channel to signetd that calls as the bootstrapped admin.
+  std::shared_ptr<grpc::Channel> admin_channel() { return admin_channel_; }
 
   absl::Status CreateAccount(const std::string& account_id);
   // A new ES256 key for the account; its key file's text.
@@ -47,7 +54,8 @@ class SignetStack {
 
  private:
   SignetStack() = default;
-  absl::Status Setup();
+  absl::Status Setup(
+      const std::function<absl::Status(pqxx::connection&)>& populate);
 
   struct Greeter {
     std::unique_ptr<verifier::ServerVerifier> verifier;
@@ -60,6 +68,7 @@ class SignetStack {
   std::string database_;
   std::unique_ptr<testing::Subprocess> signetd_;
   std::string signetd_target_;
+  std::shared_ptr<grpc::Channel> admin_channel_;
   std::unique_ptr<v1::AccountService::Stub> admin_;
   std::vector<std::unique_ptr<Greeter>> greeters_;
 };
