@@ -71,6 +71,11 @@ ABSL_FLAG(std::vector<std::string>, allow, {},
           "'*' stands for any run of characters (*@signet.internal); the "
           "flag may be repeated. Empty: any account with a valid token. "
           "SayHelloOpenly is open to everyone.");
+ABSL_FLAG(bool, accept_padded_tokens, false,
+          "Also accept tokens whose base64url segments end in '=' padding "
+          "(exactly as RFC 4648 pads), as gRPC C++'s own "
+          "ServiceAccountJWTAccessCredentials and google-auth before 1.6.3 "
+          "write them. Off: each token has one spelling.");
 ABSL_FLAG(absl::Duration, key_fetch_wait, absl::Seconds(1),
           "The longest a call waits for a key that is not cached yet; the "
           "fetch goes on and fills the cache for later calls. Past it the "
@@ -199,6 +204,9 @@ absl::StatusOr<ProtectedGreeterConfig> ConfigFromFlags() {
     return absl::InvalidArgumentError("--key_fetch_wait must be positive");
   }
   config.verifier.cache.max_fetch_wait = absl::GetFlag(FLAGS_key_fetch_wait);
+  config.verifier.padding = absl::GetFlag(FLAGS_accept_padded_tokens)
+                                ? jwt::Padding::kCanonicalAccepted
+                                : jwt::Padding::kRefused;
   config.allow = absl::GetFlag(FLAGS_allow);
   if (absl::Status allow = CheckAllowList(config.allow); !allow.ok()) {
     return absl::InvalidArgumentError(
@@ -267,8 +275,10 @@ int Serve() {
         absl::StrCat("cannot start: ", greeter.status().message())));
   }
   spdlog::info("keys from {}", source);
-  spdlog::info("accepting tokens for audiences {}",
-               absl::StrJoin((*greeter)->audiences(), ", "));
+  spdlog::info(
+      "accepting tokens for audiences {}{}",
+      absl::StrJoin((*greeter)->audiences(), ", "),
+      absl::GetFlag(FLAGS_accept_padded_tokens) ? "; padded tokens too" : "");
   spdlog::info("SayHello allowed for {}; SayHelloOpenly open", allowed);
   spdlog::info("serving on {}",
                absl::StrJoin((*greeter)->bound_addresses(), ", "));

@@ -38,8 +38,9 @@ class _OneByteSigner(object):
 def google_auth_pads_tokens():
     """Whether this google-auth pads each base64url segment of its tokens
     with '=', as releases before 1.6.3 do (Debian 12 ships 1.5.1). RFC 7515
-    leaves padding out, and signet refuses padded tokens: with padding, one
-    signature would have several spellings."""
+    leaves padding out, and signet's verifier refuses padded tokens unless
+    the server opts in (greeter_server --accept_padded_tokens): with
+    padding, one token has two spellings."""
     return b'=' in google.auth.jwt.encode(_OneByteSigner(), {})
 
 
@@ -84,8 +85,8 @@ def parse_args():
                         'https://<target>/signet.examples.Greeter')
     parser.add_argument('--keep_padding', action='store_true',
                         help="send google-auth's tokens exactly as it "
-                        'encodes them, padding included, even though '
-                        'signet refuses them')
+                        'encodes them, padding included; only a server '
+                        'that accepts padded tokens lets them in')
     parser.add_argument('--name', default='world', help='who to greet')
     parser.add_argument('--method', default='SayHello',
                         choices=['SayHello', 'SayHelloOpenly'])
@@ -141,7 +142,7 @@ def main():
     args = parse_args()
     if google_auth_pads_tokens() and not args.keep_padding:
         print('python_client: this google-auth pads token segments, which '
-              'signet refuses; encoding them without padding',
+              'signet refuses by default; encoding them without padding',
               file=sys.stderr)
         google.auth.jwt.encode = encode_unpadded
 

@@ -1,6 +1,7 @@
 // examples/greeter_server and examples/greeter_client as processes, against
 // signetd in the test's process: flags, both key sources, TLS and unix
-// socket listeners, exit codes, graceful stop, and refusing bad starts.
+// socket listeners, padded tokens, exit codes, graceful stop, and refusing
+// bad starts.
 
 #include <signal.h>
 
@@ -14,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/greeter_fixture.h"
+#include "tests/python_client_fixture.h"
 #include "tests/subprocess.h"
 
 namespace signet {
@@ -25,11 +27,9 @@ using ::signet::testing::Subprocess;
 
 constexpr char kGreeterServer[] = "examples/greeter_server";
 constexpr char kGreeterClient[] = "examples/greeter_client";
-constexpr int kPermissionDenied = 7;
-constexpr int kUnauthenticated = 16;
 constexpr int kExitUsage = 2;
 
-class GreeterBinariesTest : public ::signet::testing::GreeterFixture {
+class GreeterBinariesTest : public ::signet::testing::PythonClientFixture {
  protected:
   std::vector<std::string> ServerFlags() {
     return {kGreeterServer,
@@ -74,7 +74,7 @@ class GreeterBinariesTest : public ::signet::testing::GreeterFixture {
 
   // Runs the client until it exits with `code`: a liveness bound for a
   // change to reach the server.
-  bool EventuallyExits(const std::string& account_id, int code) {
+  bool EventuallyClientExits(const std::string& account_id, int code) {
     absl::Time deadline = absl::Now() + absl::Seconds(20);
     while (absl::Now() < deadline) {
       if (RunClient(account_id).exit_code == code) return true;
@@ -157,7 +157,7 @@ TEST_F(GreeterBinariesTest, DisabledKeyExitsWithUnauthenticated) {
 
   ASSERT_TRUE(DisableKey(key).ok());
 
-  EXPECT_TRUE(EventuallyExits("caller-one", kUnauthenticated));
+  EXPECT_TRUE(EventuallyClientExits("caller-one", kUnauthenticated));
   CommandResult refused = RunClient("caller-one");
   EXPECT_TRUE(
       absl::StrContains(refused.output, "SayHello failed: UNAUTHENTICATED"))
@@ -179,7 +179,7 @@ TEST_F(GreeterBinariesTest, DatabaseKeySourceHearsChangesByListen) {
 
   ASSERT_TRUE(DisableKey(key).ok());
 
-  EXPECT_TRUE(EventuallyExits("caller-one", kUnauthenticated));
+  EXPECT_TRUE(EventuallyClientExits("caller-one", kUnauthenticated));
 }
 
 TEST_F(GreeterBinariesTest, UnixSocketListenerServesLocalCredentials) {
@@ -198,6 +198,30 @@ TEST_F(GreeterBinariesTest, UnixSocketListenerServesLocalCredentials) {
 
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(result.output, "Hello Ada, from caller-one@signet.test\n");
+}
+
+TEST_F(GreeterBinariesTest, PaddedTokensPassOnlyWithAcceptPaddedTokens) {
+  MakeCaller("caller-one");
+  std::vector<std::string> flags = ServerFlags();
+  auto strict = StartServer(flags);
+  ASSERT_NE(strict, nullptr);
+  // google-auth 1.5.1 pads; the client re-encodes unless --keep_padding.
+  CommandResult unpadded = RunPythonClient("caller-one");
+  CommandResult refused = RunPythonClient("caller-one", {"--keep_padding"});
+  strict->Signal(SIGTERM);
+  ASSERT_TRUE(strict->Wait(absl::Seconds(20)).ok());
+  flags.push_back("--accept_padded_tokens");
+  auto lenient = StartServer(flags);
+  ASSERT_NE(lenient, nullptr);
+
+  CommandResult accepted = RunPythonClient("caller-one", {"--keep_padding"});
+
+  EXPECT_EQ(unpadded.exit_code, 0) << unpadded.output;
+  if (absl::StrContains(unpadded.output, "pads token segments")) {
+    EXPECT_EQ(refused.exit_code, kUnauthenticated) << refused.output;
+  }
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
+  EXPECT_TRUE(absl::StrContains(lenient->Output(), "padded tokens too"));
 }
 
 TEST_F(GreeterBinariesTest, SigtermStopsAndSummarizesDecisions) {

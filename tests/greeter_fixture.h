@@ -56,9 +56,11 @@ class GreeterFixture : public SignetdFixture {
   }
 
   // Starts the Greeter. `allow` as --allow; `audiences` empty for the
-  // defaults (https://127.0.0.1:PORT/ and https://localhost:PORT/).
+  // defaults (https://127.0.0.1:PORT/ and https://localhost:PORT/);
+  // `padding` as ServerVerifierOptions::padding.
   void StartGreeter(std::vector<std::string> allow = {},
-                    std::vector<std::string> audiences = {}) {
+                    std::vector<std::string> audiences = {},
+                    jwt::Padding padding = jwt::Padding::kRefused) {
     greeter_.reset();
     examples::ProtectedGreeterConfig config;
     config.listen = {{server::ListenAddress::Transport::kTls,
@@ -69,6 +71,7 @@ class GreeterFixture : public SignetdFixture {
     config.tls = *tls;
     config.allow = std::move(allow);
     config.verifier.audiences = std::move(audiences);
+    config.verifier.padding = padding;
     config.verifier.keys.signetd = verifier::SignetdSourceOptions{
         socket_, {}, KeyFilePath(kGreeterAccount), kFetchWait};
     config.verifier.cache.max_fetch_wait = kFetchWait;

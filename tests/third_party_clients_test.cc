@@ -4,12 +4,10 @@
 // Python's google-auth with grpcio (Debian's python3-google-auth and
 // python3-grpcio) through examples/python_client.py --keep_padding.
 //
-// TODO: every test here fails for now. gRPC 1.51's JWT credentials and
-// google-auth before 1.6.3 pad base64url segments with '=' (RFC 7515 leaves
-// padding out; a 2048-bit RS256 signature, 256 bytes, always needs two), and
-// the verifier refuses padded tokens as token_malformed. They pass once the
-// verifier accepts a segment's canonical padding, or the design stops
-// promising these clients.
+// Both pad each base64url segment with '=' (RFC 7515 leaves padding out; a
+// 2048-bit RS256 signature, 256 bytes, always needs two), so the Greeter
+// here accepts padded tokens (ServerVerifierOptions::padding); a Greeter
+// with the default refuses them.
 //
 // Each refusal test first shows the same client accepted, so that a refusal
 // for any other reason cannot pass it; the verifier's decision counters
@@ -20,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
@@ -29,11 +28,18 @@
 namespace signet {
 namespace {
 
+using ::signet::testing::CommandResult;
 using ::signet::testing::GreeterFixture;
 using ::signet::testing::PythonClientFixture;
 
 class GrpcJwtClientTest : public GreeterFixture {
  protected:
+  void StartPaddingGreeter(std::vector<std::string> allow = {},
+                           std::vector<std::string> audiences = {}) {
+    StartGreeter(std::move(allow), std::move(audiences),
+                 jwt::Padding::kCanonicalAccepted);
+  }
+
   std::string KeyFileContents(const std::string& account_id) {
     std::ifstream file(KeyFilePath(account_id));
     return std::string(std::istreambuf_iterator<char>(file), {});
@@ -63,14 +69,25 @@ class GrpcJwtClientTest : public GreeterFixture {
 
 TEST_F(GrpcJwtClientTest, TokensAreAcceptedAndNameTheAccount) {
   MakeCaller("caller-one");
-  StartGreeter();
+  StartPaddingGreeter();
 
   ASSERT_NO_FATAL_FAILURE(ExpectAccepted("caller-one"));
 }
 
+TEST_F(GrpcJwtClientTest, TokensAreRefusedByAGreeterThatDoesNotOptIn) {
+  MakeCaller("caller-one");
+  StartGreeter();
+
+  grpc::Status status =
+      Greet(GrpcJwtChannel(KeyFileContents("caller-one")), kSayHello, "Ada");
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Decided("token_malformed"), 1) << DecisionsText();
+}
+
 TEST_F(GrpcJwtClientTest, DisabledKeyIsRefused) {
   v1::Key key = MakeCaller("caller-one");
-  StartGreeter();
+  StartPaddingGreeter();
   std::shared_ptr<grpc::Channel> channel =
       GrpcJwtChannel(KeyFileContents("caller-one"));
   grpc::Status before = Greet(channel, kSayHello, "Ada");
@@ -86,7 +103,7 @@ TEST_F(GrpcJwtClientTest, DisabledKeyIsRefused) {
 
 TEST_F(GrpcJwtClientTest, DisabledAccountIsRefused) {
   MakeCaller("caller-one");
-  StartGreeter();
+  StartPaddingGreeter();
   std::shared_ptr<grpc::Channel> channel =
       GrpcJwtChannel(KeyFileContents("caller-one"));
   grpc::Status before = Greet(channel, kSayHello, "Ada");
@@ -102,7 +119,7 @@ TEST_F(GrpcJwtClientTest, DisabledAccountIsRefused) {
 TEST_F(GrpcJwtClientTest, AccountNotAllowedIsPermissionDenied) {
   MakeCaller("caller-one");
   MakeCaller("caller-two");
-  StartGreeter({Email("caller-one")});
+  StartPaddingGreeter({Email("caller-one")});
   ASSERT_NO_FATAL_FAILURE(ExpectAccepted("caller-one"));
 
   grpc::Status status =
@@ -114,7 +131,7 @@ TEST_F(GrpcJwtClientTest, AccountNotAllowedIsPermissionDenied) {
 
 TEST_F(GrpcJwtClientTest, AudienceTheServerDoesNotAcceptIsRefused) {
   MakeCaller("caller-one");
-  StartGreeter({}, {DefaultAudience()});
+  StartPaddingGreeter({}, {DefaultAudience()});
   ASSERT_NO_FATAL_FAILURE(ExpectAccepted("caller-one"));
 
   // Dialled by address with the certificate's name as an override, gRPC
@@ -138,7 +155,7 @@ TEST_F(GrpcJwtClientTest, AudienceTheServerDoesNotAcceptIsRefused) {
 TEST_F(GrpcJwtClientTest, KeyOfAnotherAccountIsRefused) {
   MakeCaller("caller-one");
   MakeCaller("caller-two");
-  StartGreeter();
+  StartPaddingGreeter();
   ASSERT_NO_FATAL_FAILURE(ExpectAccepted("caller-one"));
   // caller-two's key file, edited to claim caller-one's email.
   std::string forged =
@@ -154,15 +171,30 @@ TEST_F(GrpcJwtClientTest, KeyOfAnotherAccountIsRefused) {
 
 using GoogleAuthClientTest = PythonClientFixture;
 
-// google-auth before 1.6.3 (Debian 12 has 1.5.1) pads each token segment
-// with '=', as RFC 7515 does not. By default the example client then signs
-// its tokens without padding (see python_client_test); --keep_padding sends
-// them exactly as google-auth makes them.
-TEST_F(GoogleAuthClientTest, UnchangedGoogleAuthTokensAreAccepted) {
+// With --keep_padding the example client sends google-auth's tokens exactly
+// as google-auth makes them; without it, it re-encodes them unpadded when
+// its google-auth pads (see python_client_test).
+TEST_F(GoogleAuthClientTest, UnchangedTokensAreAcceptedByAGreeterThatOptsIn) {
   MakeCaller("caller-one");
-  StartGreeter();
+  StartGreeter({}, {}, jwt::Padding::kCanonicalAccepted);
 
   ASSERT_NO_FATAL_FAILURE(ExpectAccepted("caller-one", {"--keep_padding"}));
+}
+
+TEST_F(GoogleAuthClientTest, PaddedTokensAreRefusedByAGreeterThatDoesNotOptIn) {
+  MakeCaller("caller-one");
+  StartGreeter();
+  // The padding is the one defect: the same client, re-encoding, passes.
+  ASSERT_NO_FATAL_FAILURE(ExpectAccepted("caller-one"));
+  if (!absl::StrContains(RunPythonClient("caller-one").output,
+                         "pads token segments")) {
+    GTEST_SKIP() << "this google-auth does not pad its tokens";
+  }
+
+  CommandResult result = RunPythonClient("caller-one", {"--keep_padding"});
+
+  EXPECT_EQ(result.exit_code, kUnauthenticated) << result.output;
+  EXPECT_EQ(Decided("token_malformed"), 1) << DecisionsText();
 }
 
 }  // namespace
