@@ -20,6 +20,7 @@
 #include "bench/ratio_reporter.h"
 #include "benchmark/benchmark.h"
 #include "client/call_credentials.h"
+#include "client/empty_auth_context.h"
 #include "jwt/base64url.h"
 #include "jwt/key_file.h"
 #include "jwt/openssl_util.h"
@@ -165,12 +166,12 @@ void BM_PluginCachedToken(benchmark::State& state) {
   Corpus& corpus = CorpusFor(jwt::Algorithm::kRs256);
   client::TokenPlugin plugin(
       *jwt::Signer::Create(corpus.key, "bench-key", kAccount), {});
-  auto context = grpc::CreateAuthContext(nullptr);
+  client::EmptyAuthContext context;
   std::multimap<std::string, std::string> metadata;
   for (auto _ : state) {
     metadata.clear();
     grpc::Status status = plugin.GetMetadata("https://svc.test:443/pkg.Service",
-                                             "Method", *context, &metadata);
+                                             "Method", context, &metadata);
     if (!status.ok()) state.SkipWithError("the plugin failed");
     benchmark::DoNotOptimize(metadata);
   }

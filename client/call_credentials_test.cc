@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/channel.h"
+#include "client/empty_auth_context.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "jwt/key_source.h"
@@ -228,9 +229,8 @@ TEST_F(CallCredentialsTest, SigningFailureFailsTheCallClearly) {
   TokenPlugin plugin(*jwt::SignerFromKeyFile(key_file_), options);
   std::multimap<std::string, std::string> metadata;
 
-  grpc::Status from_plugin =
-      plugin.GetMetadata("https://svc.test/pkg.Svc", "Check",
-                         *grpc::CreateAuthContext(nullptr).get(), &metadata);
+  grpc::Status from_plugin = plugin.GetMetadata(
+      "https://svc.test/pkg.Svc", "Check", EmptyAuthContext(), &metadata);
   grpc::Status call = Call(Channel(socket_, options));
 
   EXPECT_EQ(from_plugin.error_code(), grpc::StatusCode::UNAUTHENTICATED);
