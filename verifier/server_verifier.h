@@ -75,7 +75,11 @@ struct ServerVerifierOptions {
   // Run the check on a thread of its own for each call (gRPC's blocking
   // processor) instead of on gRPC's thread. See README: the non-blocking
   // default is faster, and the cache bounds how long a miss can hold a
-  // gRPC thread (KeyCacheOptions::max_fetch_wait).
+  // gRPC thread (KeyCacheOptions::max_fetch_wait). Set it when the key
+  // source is served by this same process (signetd embedded beside the
+  // service): a non-blocking check waiting for a fetch holds a gRPC thread
+  // the in-process server needs to answer it, and stalls until the wait
+  // runs out.
   bool blocking = false;
   // Told of every decision; the verifier's own counters are kept either way.
   std::shared_ptr<DecisionObserver> observer;
@@ -101,8 +105,9 @@ class ServerVerifier {
       ServerVerifierOptions options);
   ~ServerVerifier();
 
-  // `credentials` (TLS or local; gRPC aborts a server with a processor on
-  // insecure credentials) with the token check installed.
+  // Installs the token check on `credentials` (TLS or local; gRPC aborts a
+  // server with a processor on insecure credentials) and returns that same
+  // object, to pass to ServerBuilder::AddListeningPort.
   std::shared_ptr<grpc::ServerCredentials> Protect(
       std::shared_ptr<grpc::ServerCredentials> credentials);
 
