@@ -11,8 +11,8 @@
 #include "base/status_macros.h"
 
 ABSL_FLAG(std::string, serve, "",
-          "Internal: serve the greeter in this mode (plain, nonblocking, "
-          "blocking) instead of measuring.");
+          "Internal: serve the greeter in this mode (plain, noop, "
+          "nonblocking, blocking) instead of measuring.");
 ABSL_FLAG(std::string, listen, "", "Internal: the server's address.");
 ABSL_FLAG(std::string, tls_cert, "", "Internal: TLS certificate PEM file.");
 ABSL_FLAG(std::string, tls_key, "", "Internal: TLS private key PEM file.");
@@ -92,7 +92,7 @@ absl::Status ServeGreeterFromFlags() {
       ServerModeFromName(absl::GetFlag(FLAGS_serve));
   if (!mode.has_value()) {
     return absl::InvalidArgumentError(
-        "--serve: unknown server mode; use plain, nonblocking, blocking");
+        "--serve: unknown server mode; use plain, noop, nonblocking, blocking");
   }
   return ServeGreeter(ServerConfigFromFlags(*mode));
 }

@@ -158,6 +158,12 @@ bool PrintReport(const Results& results, const Goals& goals) {
                nullptr);
     PrintRatio(results, transport, ServerMode::kBlocking,
                ServerMode::kNonBlocking, nullptr);
+    // gRPC's share (a token on the wire, call credentials, a processor that
+    // does nothing) and the verifier's own share of the cost.
+    PrintRatio(results, transport, ServerMode::kNoOpProcessor,
+               ServerMode::kPlain, nullptr);
+    PrintRatio(results, transport, ServerMode::kNonBlocking,
+               ServerMode::kNoOpProcessor, nullptr);
   }
   fflush(stdout);
   return met;

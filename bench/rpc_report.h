@@ -51,9 +51,10 @@ struct Goals {
 
 // Prints the medians over rounds of every (transport, mode), each round's
 // throughput and the verifier's decisions, then per transport the ratios
-// non-blocking / plain (against `goals`), blocking / plain and blocking /
-// non-blocking. Returns whether the non-blocking verifier met the goals
-// on every transport where both it and plain were measured.
+// non-blocking / plain (against `goals`), blocking / plain, blocking /
+// non-blocking, noop / plain and non-blocking / noop. Returns whether the
+// non-blocking verifier met the goals on every transport where both it and
+// plain were measured.
 bool PrintReport(const Results& results, const Goals& goals);
 
 }  // namespace signet::bench
