@@ -25,6 +25,7 @@
 #include "jwt/key_file.h"
 #include "verifier/postgres_key_source.h"
 #include "verifier/signetd_key_source.h"
+#include "verifier/testing/counting_key_source.h"
 
 ABSL_FLAG(int, keys, 200, "New keys, each called first through both sources.");
 ABSL_FLAG(int, concurrent, 1000,
@@ -33,23 +34,7 @@ ABSL_FLAG(int, concurrent, 1000,
 namespace signet::bench {
 namespace {
 
-// Counts the fetches that reach the real source behind the cache.
-class CountingKeySource : public jwt::KeySource {
- public:
-  explicit CountingKeySource(std::shared_ptr<jwt::KeySource> source)
-      : source_(std::move(source)) {}
-
-  absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
-      absl::string_view key_id) override {
-    ++fetches;
-    return source_->FindKey(key_id);
-  }
-
-  std::atomic<int> fetches{0};
-
- private:
-  std::shared_ptr<jwt::KeySource> source_;
-};
+using ::signet::testing::CountingKeySource;
 
 struct Source {
   const char* name;
@@ -143,7 +128,7 @@ absl::Status MeasureConcurrentMisses(SignetStack& stack, Source& source,
       ConnectedStub(source.target, *key_file);
   if (!stub.ok()) return stub.status();
 
-  int fetches_before = source.counter->fetches;
+  int fetches_before = source.counter->lookups;
   std::vector<grpc::ClientContext> contexts(count);
   std::vector<examples::HelloRequest> requests(count);
   std::vector<examples::HelloReply> replies(count);
@@ -159,7 +144,7 @@ absl::Status MeasureConcurrentMisses(SignetStack& stack, Source& source,
                                });
   }
   done.Wait();
-  source.concurrent_fetches = source.counter->fetches - fetches_before;
+  source.concurrent_fetches = source.counter->lookups - fetches_before;
   source.concurrent_failures = failures;
   return absl::OkStatus();
 }

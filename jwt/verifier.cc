@@ -82,6 +82,9 @@ absl::StatusOr<VerifiedToken> Verifier::Verify(absl::string_view token) const {
   VerifiedToken verified;
   verified.account_email_ = key->account_email;
   verified.key_id_ = jws.key_id();
+  if (key->validity.not_after.has_value()) {
+    verified.key_valid_until_ = *key->validity.not_after;
+  }
   verified.audience_ = std::move(audience);
   verified.issued_at_ = claims.issued_at;
   verified.expires_at_ = claims.expires_at;

@@ -26,6 +26,10 @@ class VerifiedToken {
   const std::string& audience() const { return audience_; }
   absl::Time issued_at() const { return issued_at_; }
   absl::Time expires_at() const { return expires_at_; }
+  // When the key stops being valid (its validity window ends), or
+  // InfiniteFuture for a key without an end: a cache of verified tokens
+  // must not keep one past it.
+  absl::Time key_valid_until() const { return key_valid_until_; }
   // Every claim, as sent.
   const nlohmann::json& claims() const { return claims_; }
 
@@ -38,6 +42,7 @@ class VerifiedToken {
   std::string audience_;
   absl::Time issued_at_;
   absl::Time expires_at_;
+  absl::Time key_valid_until_ = absl::InfiniteFuture();
   nlohmann::json claims_;
 };
 

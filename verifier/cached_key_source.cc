@@ -112,6 +112,10 @@ void CachedKeySource::RunFetches() {
 }
 
 void CachedKeySource::Store(const Fetch& fetch, absl::Time fetched_at) {
+  // A change that arrived during the fetch may have made its answer stale;
+  // nor may a failed fetch that a revalidation overtook put off the next.
+  if (fetch.voided == Fetch::Voided::kYes) return;
+
   const FetchResult& fetched = fetch.result;
   auto found = entries_.find(fetch.key_id);
   if (!fetched.ok() && !absl::IsNotFound(fetched.status())) {
@@ -121,9 +125,6 @@ void CachedKeySource::Store(const Fetch& fetch, absl::Time fetched_at) {
     }
     return;
   }
-  // A change that arrived during the fetch may have made its answer stale.
-  if (fetch.voided == Fetch::Voided::kYes) return;
-
   if (!fetched.ok()) {
     if (fetch.voided == Fetch::Voided::kUnknownOnly) return;
     if (found != entries_.end()) entries_.erase(found);

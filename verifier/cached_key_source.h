@@ -104,9 +104,10 @@ class CachedKeySource : public jwt::KeySource {
     std::string key_id;
     // Set when a change that may concern the key arrives while it runs:
     // its answer may be stale, and is not stored (kUnknownOnly: a "not
-    // found" answer is not stored).
+    // found" answer is not stored). Read and written only under the
+    // cache's mutex_, which an annotation here cannot name.
     enum class Voided { kNo, kUnknownOnly, kYes };
-    Voided voided ABSL_GUARDED_BY(mutex_) = Voided::kNo;
+    Voided voided = Voided::kNo;
     absl::Notification done;
     FetchResult result = absl::UnknownError("fetch not finished");
   };

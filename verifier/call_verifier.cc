@@ -60,8 +60,11 @@ absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
         return remembered.forget_at;
       });
     }
+    // Not past the token's expiry, nor the end of its key's validity
+    // (which no change notice announces), nor max_remember.
     absl::Time forget_at =
-        std::min(identity.expires_at, clock_->Now() + max_remember_);
+        std::min({identity.expires_at, verified->key_valid_until(),
+                  clock_->Now() + max_remember_});
     verified_.emplace(std::string(token), Remembered{identity, forget_at});
   }
   return identity;

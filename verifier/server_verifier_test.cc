@@ -9,6 +9,7 @@
 #include "jwt/key_file.h"
 #include "jwt/private_key.h"
 #include "tests/signetd_fixture.h"
+#include "verifier/testing/counting_key_source.h"
 
 namespace signet::verifier {
 namespace {
@@ -20,18 +21,7 @@ using ::signet::examples::HelloRequest;
 
 constexpr absl::Duration kLiveness = absl::Seconds(15);
 
-// Keys in memory, counting the lookups that reach them.
-class CountingKeySource : public jwt::KeySource {
- public:
-  absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
-      absl::string_view key_id) override {
-    ++lookups;
-    return keys.FindKey(key_id);
-  }
-
-  jwt::InMemoryKeySource keys;
-  std::atomic<int> lookups{0};
-};
+using ::signet::testing::CountingKeySource;
 
 class ServerVerifierTest : public testing::SignetdFixture {
  protected:
