@@ -5,8 +5,9 @@
 //
 //   bazel run -c opt //bench:cache_miss_bench -- --keys=200
 //
-// A private PostgreSQL, signetd and both greeters run in this process, on
-// unix sockets. Each greeter's key source is wrapped to count its fetches.
+// A private PostgreSQL, signetd (a process of its own) and both greeters
+// (in this one) run on unix sockets. Each greeter's key source is wrapped
+// to count its fetches.
 
 #include <algorithm>
 #include <atomic>
@@ -14,10 +15,10 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/blocking_counter.h"
+#include "bench/latency.h"
 #include "bench/signet_stack.h"
 #include "client/call_credentials.h"
 #include "client/channel.h"
@@ -149,15 +150,6 @@ absl::Status MeasureConcurrentMisses(SignetStack& stack, Source& source,
   return absl::OkStatus();
 }
 
-absl::Duration Percentile(std::vector<absl::Duration> samples, double p) {
-  std::sort(samples.begin(), samples.end());
-  return samples[static_cast<size_t>(p * (samples.size() - 1) + 0.5)];
-}
-
-std::string Us(absl::Duration duration) {
-  return absl::StrFormat("%.0f us", absl::ToDoubleMicroseconds(duration));
-}
-
 void Report(const std::vector<Source>& sources, int concurrent) {
   printf("\nOne call's latency (client to reply, unix socket)\n");
   printf("%-10s %-28s %10s %10s\n", "source", "call", "p50", "p99");
@@ -167,8 +159,8 @@ void Report(const std::vector<Source>& sources, int concurrent) {
           std::pair{"key cached, new token", &source.new_token},
           std::pair{"token remembered", &source.same_token}}) {
       printf("%-10s %-28s %10s %10s\n", source.name, name,
-             Us(Percentile(*samples, 0.5)).c_str(),
-             Us(Percentile(*samples, 0.99)).c_str());
+             Micros(Percentile(*samples, 0.5)).c_str(),
+             Micros(Percentile(*samples, 0.99)).c_str());
     }
   }
   printf("\n%d concurrent first calls with one new key\n", concurrent);
@@ -246,11 +238,6 @@ absl::Status Run() {
 }  // namespace signet::bench
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  absl::Status status = signet::bench::Run();
-  if (!status.ok()) {
-    fprintf(stderr, "cache_miss_bench: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return signet::bench::BenchmarkMain("cache_miss_bench", argc, argv,
+                                      signet::bench::Run);
 }

@@ -7,8 +7,9 @@
 //
 //   bazel run -c opt //bench:revocation_bench -- --trials=100
 //
-// Everything runs on this machine: a private PostgreSQL, signetd and the
-// greeters in this process, unix sockets only.
+// Everything runs on this machine, on unix sockets only: a private
+// PostgreSQL, signetd in a process of its own, and the two greeters in this
+// one.
 
 #include <algorithm>
 #include <cstdio>
@@ -16,9 +17,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/latency.h"
 #include "bench/signet_stack.h"
 
 ABSL_FLAG(int, trials, 100, "Keys created, accepted and disabled.");
@@ -122,16 +123,6 @@ absl::Status RunTrial(SignetStack& stack, std::vector<Source>& sources) {
                            absl::StrCat("DeleteKey: ", status.error_message()));
 }
 
-absl::Duration Percentile(std::vector<absl::Duration> delays, double p) {
-  std::sort(delays.begin(), delays.end());
-  size_t rank = static_cast<size_t>(p * (delays.size() - 1) + 0.5);
-  return delays[rank];
-}
-
-std::string Ms(absl::Duration duration) {
-  return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(duration));
-}
-
 bool Report(const std::vector<Source>& sources) {
   printf("\nRevocation: DisableKey returned -> first refused call\n");
   printf("%-10s %8s %10s %10s %10s %10s %8s  %s\n", "source", "trials", "p50",
@@ -147,9 +138,9 @@ bool Report(const std::vector<Source>& sources) {
     bool source_met = p99 < kGoal && source.missed == 0;
     met &= source_met;
     printf("%-10s %8zu %10s %10s %10s %10s %8d  %s\n", source.name,
-           source.delays.size(), Ms(Percentile(source.delays, 0.5)).c_str(),
-           Ms(Percentile(source.delays, 0.9)).c_str(), Ms(p99).c_str(),
-           Ms(Percentile(source.delays, 1.0)).c_str(), source.missed,
+           source.delays.size(), Millis(Percentile(source.delays, 0.5)).c_str(),
+           Millis(Percentile(source.delays, 0.9)).c_str(), Millis(p99).c_str(),
+           Millis(Percentile(source.delays, 1.0)).c_str(), source.missed,
            source_met ? "met" : "MISSED");
   }
   return met;
@@ -193,11 +184,6 @@ absl::Status Run() {
 }  // namespace signet::bench
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  absl::Status status = signet::bench::Run();
-  if (!status.ok()) {
-    fprintf(stderr, "revocation_bench: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return signet::bench::BenchmarkMain("revocation_bench", argc, argv,
+                                      signet::bench::Run);
 }

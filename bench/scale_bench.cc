@@ -5,8 +5,8 @@
 // size bound however many keys pass through it.
 //
 //   bazel run -c opt //bench:scale_bench
-//   bazel run -c opt //bench:scale_bench -- --accounts=1000,100000
-//   --lookups=5000
+//   bazel run -c opt //bench:scale_bench -- --accounts=1000,100000 \
+//       --lookups=5000
 //
 // Each scale gets a private PostgreSQL of its own, filled in bulk, and a
 // signetd process on it; lookups go straight to PostgreSQL (the
@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/latency.h"
 #include "bench/process_usage.h"
 #include "bench/signet_stack.h"
 #include "db/connection_pool.h"
@@ -29,7 +29,6 @@
 #include "verifier/cached_key_source.h"
 #include "verifier/postgres_key_source.h"
 
-// The account counts to compare; each account has 3 keys.
 ABSL_FLAG(std::vector<std::string>, accounts,
           std::vector<std::string>({"1000", "100000"}),
           "The account counts to compare; each account has 3 keys.");
@@ -93,16 +92,18 @@ absl::StatusOr<std::vector<std::string>> SampleKeyIds(
     pqxx::connection connection(database);
     pqxx::nontransaction tx(connection);
     std::vector<std::string> key_ids;
-    for (const pqxx::row& row :
-         tx.exec_params("SELECT key_id FROM keys WHERE key_id NOT LIKE '%-%' "
-                        "ORDER BY random() LIMIT $1",
-                        count)) {
+    // The filled-in accounts' keys only, not the bootstrapped admin's.
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT k.key_id FROM keys k JOIN accounts a ON a.uid = "
+             "k.account_uid WHERE a.account_id LIKE 'scale-%' "
+             "ORDER BY random() LIMIT $1",
+             count)) {
       key_ids.push_back(row[0].as<std::string>());
     }
+    if (key_ids.empty()) return absl::InvalidArgumentError("no key to look up");
     // The plan of the verifier's own lookup statement, for one key id.
     pqxx::result explained = tx.exec_params(
-        "EXPLAIN SELECT 1 FROM keys k JOIN accounts a ON a.uid = "
-        "k.account_uid WHERE k.key_id = $1",
+        absl::StrCat("EXPLAIN ", verifier::PostgresKeySource::kLookupSql),
         key_ids.front());
     for (const pqxx::row& row : explained) {
       absl::StrAppend(plan, row[0].as<std::string>(), "\n");
@@ -242,16 +243,8 @@ absl::Status ReportCacheBound(int bound) {
            MiB(fill->grown_bytes).c_str());
   }
   printf("held within max_keys: %s\n", met ? "met" : "MISSED");
-  return absl::OkStatus();
-}
-
-absl::Duration Percentile(std::vector<absl::Duration> samples, double p) {
-  std::sort(samples.begin(), samples.end());
-  return samples[static_cast<size_t>(p * (samples.size() - 1) + 0.5)];
-}
-
-std::string Us(absl::Duration duration) {
-  return absl::StrFormat("%.0f us", absl::ToDoubleMicroseconds(duration));
+  return met ? absl::OkStatus()
+             : absl::FailedPreconditionError("the cache outgrew max_keys");
 }
 
 void Report(const std::vector<Scale>& scales) {
@@ -262,10 +255,10 @@ void Report(const std::vector<Scale>& scales) {
   for (const Scale& scale : scales) {
     printf("%10d %10d %10s / %9s %10s / %9s %14s %14s\n", scale.accounts,
            scale.accounts * kKeysPerAccount,
-           Us(Percentile(scale.direct, 0.5)).c_str(),
-           Us(Percentile(scale.direct, 0.99)).c_str(),
-           Us(Percentile(scale.through_signetd, 0.5)).c_str(),
-           Us(Percentile(scale.through_signetd, 0.99)).c_str(),
+           Micros(Percentile(scale.direct, 0.5)).c_str(),
+           Micros(Percentile(scale.direct, 0.99)).c_str(),
+           Micros(Percentile(scale.through_signetd, 0.5)).c_str(),
+           Micros(Percentile(scale.through_signetd, 0.99)).c_str(),
            MiB(scale.signetd_idle_bytes).c_str(),
            MiB(scale.signetd_after_bytes).c_str());
   }
@@ -306,11 +299,6 @@ absl::Status Run() {
 }  // namespace signet::bench
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  absl::Status status = signet::bench::Run();
-  if (!status.ok()) {
-    fprintf(stderr, "scale_bench: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return signet::bench::BenchmarkMain("scale_bench", argc, argv,
+                                      signet::bench::Run);
 }

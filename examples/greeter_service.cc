@@ -10,6 +10,15 @@ GreeterService::GreeterService(CallerLookup caller_of)
 grpc::ServerUnaryReactor* GreeterService::SayHello(
     grpc::CallbackServerContext* context, const HelloRequest* request,
     HelloReply* reply) {
+  // The verifier let the call in, but its token may have stopped verifying
+  // since (its key disabled a moment ago): a protected method never answers
+  // a call whose caller it cannot name.
+  if (!caller_of_(*context).has_value()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "invalid credential"));
+    return reactor;
+  }
   return Greet(context, *request, *reply);
 }
 

@@ -11,7 +11,8 @@
 namespace signet::examples {
 
 // Who made a call, as the server's verifier proved it; nullopt for a call
-// without a token, or on a server with no verifier.
+// without a token or whose token no longer verifies, or on a server with no
+// verifier.
 using CallerLookup = std::function<std::optional<verifier::CallerIdentity>(
     const grpc::ServerContextBase&)>;
 

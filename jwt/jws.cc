@@ -32,8 +32,12 @@ absl::StatusOr<std::array<absl::string_view, 3>> SplitSegments(
       }
       segments[dots - 1] = token.substr(start, i - start);
       start = i + 1;
-    } else if (!IsBase64UrlChar(token[i]) &&
-               !(token[i] == '=' && padding == Padding::kCanonicalAccepted)) {
+    } else if (token[i] == '=' && padding == Padding::kRefused) {
+      // What gRPC C++'s own JWT credentials send: say so in the log.
+      return Refusal(Reason::kTokenMalformed,
+                     "'=' padding, which this verifier does not accept "
+                     "(VerifierOptions::padding)");
+    } else if (!IsBase64UrlChar(token[i]) && token[i] != '=') {
       return Refusal(Reason::kTokenMalformed,
                      "a character outside A-Z a-z 0-9 - _ .");
     }
@@ -133,13 +137,15 @@ absl::StatusOr<UnverifiedJws> UnverifiedJws::Parse(absl::string_view token,
   // The signature covers the segments as received, padding included.
   std::string signing_input(
       token.substr(0, segments[0].size() + 1 + segments[1].size()));
-  for (absl::string_view& segment : segments) {
-    std::optional<absl::string_view> unpadded = Unpadded(segment);
+  constexpr const char* kSegmentNames[] = {"header", "payload", "signature"};
+  for (int i = 0; i < 3; ++i) {
+    std::optional<absl::string_view> unpadded = Unpadded(segments[i]);
     if (!unpadded.has_value()) {
       return Refusal(Reason::kBadBase64,
-                     "padding other than RFC 4648's for the segment");
+                     absl::StrCat("the ", kSegmentNames[i],
+                                  " has padding other than RFC 4648's"));
     }
-    segment = *unpadded;
+    segments[i] = *unpadded;
   }
 
   UnverifiedJws jws;

@@ -29,7 +29,9 @@ enum class Padding {
   // Also with '=' at the end of a segment, exactly as many as RFC 4648
   // pads its length with (none for a length that is a multiple of 4), which
   // is how gRPC C++'s ServiceAccountJWTAccessCredentials and google-auth
-  // before 1.6.3 write tokens. Such a token also verifies unpadded.
+  // before 1.6.3 write tokens. The signature covers the header and payload
+  // as sent, padding included; only the signature segment's padding may be
+  // left off, so such a token has two spellings.
   kCanonicalAccepted,
 };
 
@@ -38,10 +40,11 @@ enum class Padding {
 class UnverifiedJws {
  public:
   // The checks on the token text, in this order: the size cap; only
-  // A-Z a-z 0-9 - _ . and exactly two dots with no empty segment; strict
-  // base64url; a strict JSON header with only "alg", "kid" and "typ";
-  // "typ", if present, exactly "JWT"; "kid" present, at most kMaxKeyIdSize
-  // of A-Z a-z 0-9 - _ . @ : only; "alg" exactly RS256, ES256 or EdDSA
+  // A-Z a-z 0-9 - _ . (and '=' if `padding` allows it, only as RFC 4648
+  // pads) and exactly two dots with no empty segment; strict base64url; a
+  // strict JSON header with only "alg", "kid" and "typ"; "typ", if present,
+  // exactly "JWT"; "kid" present, at most kMaxKeyIdSize of A-Z a-z 0-9 - _ . @
+  // : only; "alg" exactly RS256, ES256 or EdDSA
   // ("none" and HMAC never pass, whatever key the kid names).
   // Refusals are UNAUTHENTICATED with a Reason attached (see reason.h).
   static absl::StatusOr<UnverifiedJws> Parse(

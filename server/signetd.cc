@@ -52,8 +52,10 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
   auto lookups =
       std::make_shared<db::ConnectionPool>(config.database, config.pool_size);
   auto fresh_keys = std::make_shared<verifier::PostgresKeySource>(lookups);
-  signetd->keys_ = std::make_shared<verifier::CachedKeySource>(
-      fresh_keys, verifier::KeyCacheOptions{config.key_cache_ttl});
+  verifier::KeyCacheOptions key_cache;
+  key_cache.ttl = config.key_cache_ttl;
+  signetd->keys_ =
+      std::make_shared<verifier::CachedKeySource>(fresh_keys, key_cache);
   signetd->feed_ = std::make_shared<ChangeFeed>();
   jwt::VerifierOptions verifier_options;
   verifier_options.audiences = signetd->audiences_;
@@ -64,8 +66,9 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
       std::move(verifier), config.key_cache_ttl);
 
   // Changes drop what both caches hold about a key or an account; after a
-  // reconnect, everything, since changes may have been missed. Watchers
-  // hear of a change after this signetd has dropped it.
+  // reconnect every cached key is revalidated and every remembered token
+  // verified again, since changes may have been missed. Watchers hear of a
+  // change after this signetd has dropped it.
   verifier::CachedKeySource* keys = signetd->keys_.get();
   verifier::CallVerifier* callers = signetd->callers_.get();
   ChangeFeed* feed = signetd->feed_.get();
@@ -93,6 +96,8 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
       config.listen,
       config.tls,
       {signetd->account_service_.get(), signetd->token_verifier_.get()},
+      // Not blocking (the default): see TokenAuthProcessor. signetd's keys
+      // come from PostgreSQL, never through its own gRPC server.
       std::make_shared<verifier::TokenAuthProcessor>(
           signetd->callers_,
           verifier::TokenAuthOptions{SignetdAccessPolicy()})};

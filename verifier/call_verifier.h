@@ -41,8 +41,11 @@ class CallVerifier {
   absl::StatusOr<CallerIdentity> Verify(absl::string_view token);
 
   // The identity proven by the call's `authorization: Bearer` token, or
-  // nullopt for a call without one. A call whose token does not verify was
-  // refused before its handler ran, so a handler never sees one.
+  // nullopt for a call without one, or whose token no longer verifies. A
+  // call whose token did not verify was refused before its handler ran,
+  // but the token may stop verifying in between (its key disabled, or the
+  // key source gone) when the token was not remembered: a handler of a
+  // method that is not open must treat nullopt as a refusal.
   std::optional<CallerIdentity> CallerOf(
       const grpc::ServerContextBase& context);
 

@@ -67,13 +67,7 @@ PostgresKeySource::FindKey(absl::string_view key_id) {
     // One statement, no transaction: a transaction per lookup would cost
     // more than the lookup.
     pqxx::nontransaction tx(*connection);
-    pqxx::result rows = tx.exec_params(
-        "SELECT encode(k.public_key, 'hex'), a.email, k.disabled, a.disabled, "
-        "(extract(epoch FROM k.valid_after) * 1000000)::bigint, "
-        "(extract(epoch FROM k.valid_before) * 1000000)::bigint "
-        "FROM keys k JOIN accounts a ON a.uid = k.account_uid "
-        "WHERE k.key_id = $1",
-        id);
+    pqxx::result rows = tx.exec_params(kLookupSql, id);
     if (rows.empty()) return absl::NotFoundError("no such key");
     SIGNET_ASSIGN_OR_RETURN(jwt::KeyRecord record, ReadRecord(id, rows[0]));
     return std::make_shared<const jwt::KeyRecord>(std::move(record));

@@ -20,6 +20,15 @@ namespace signet::verifier {
 // the cache.
 class PostgresKeySource : public jwt::KeySource {
  public:
+  // The one statement a lookup runs, with the key id as $1: by primary
+  // key, so its cost does not grow with the number of keys.
+  static constexpr char kLookupSql[] =
+      "SELECT encode(k.public_key, 'hex'), a.email, k.disabled, a.disabled, "
+      "(extract(epoch FROM k.valid_after) * 1000000)::bigint, "
+      "(extract(epoch FROM k.valid_before) * 1000000)::bigint "
+      "FROM keys k JOIN accounts a ON a.uid = k.account_uid "
+      "WHERE k.key_id = $1";
+
   explicit PostgresKeySource(std::shared_ptr<db::ConnectionPool> pool);
 
   absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(

@@ -111,8 +111,12 @@ class ServerVerifier {
   std::shared_ptr<grpc::ServerCredentials> Protect(
       std::shared_ptr<grpc::ServerCredentials> credentials);
 
-  // Who made this call: nullopt for a call without a token (which only an
-  // open method lets in).
+  // Who made this call. Nullopt for a call without a token (which only an
+  // open method lets in), and also, rarely, for a call whose token stopped
+  // verifying after the check let it in (its key disabled in between):
+  // a handler of a method that is not open treats nullopt as a refusal.
+  // A hash lookup while the token is remembered; otherwise it verifies the
+  // token again.
   std::optional<CallerIdentity> CallerOf(
       const grpc::ServerContextBase& context);
 

@@ -11,6 +11,11 @@ namespace {
 constexpr absl::Duration kFirstBackoff = absl::Milliseconds(100);
 constexpr absl::Duration kLongestBackoff = absl::Seconds(10);
 
+std::string CodeName(const grpc::Status& status) {
+  return absl::StatusCodeToString(
+      static_cast<absl::StatusCode>(status.error_code()));
+}
+
 absl::Time TimeOf(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) +
          absl::Nanoseconds(timestamp.nanos());
@@ -89,7 +94,7 @@ absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> SignetdKeySource::FindKey(
   // refused), the key's state is unknown, not known bad.
   if (!status.ok()) {
     return absl::UnavailableError(absl::StrCat(
-        "signetd GetKey: ", status.error_code(), " ", status.error_message()));
+        "signetd GetKey: ", CodeName(status), ": ", status.error_message()));
   }
   absl::StatusOr<jwt::KeyRecord> record = KeyRecordFromKeyInfo(key_id, info);
   if (!record.ok()) return record.status();
@@ -159,8 +164,8 @@ void SignetdChangeWatcher::WatchOnce() {
     stream_context_ = nullptr;
     if (stopping_) return;
   }
-  spdlog::warn("signetd key change stream ended ({} {}); reconnecting",
-               static_cast<int>(status.error_code()), status.error_message());
+  spdlog::warn("signetd key change stream ended ({}: {}); reconnecting",
+               CodeName(status), status.error_message());
 }
 
 bool SignetdChangeWatcher::SleepUnlessStopped(absl::Duration duration) {

@@ -70,9 +70,11 @@ grpc::Status TokenAuthProcessor::Process(const InputMetadata& auth_metadata,
 
   absl::StatusOr<absl::string_view> token = BearerToken(auth_metadata);
   if (!token.ok()) {
+    // Several authorization entries, or another scheme: a credential was
+    // sent, and it is malformed.
     return Decide(
         method, "",
-        jwt::Refusal(jwt::Reason::kTokenMissing, token.status().message()));
+        jwt::Refusal(jwt::Reason::kTokenMalformed, token.status().message()));
   }
   if (token->empty()) {
     if (rule.kind == AccessRule::Kind::kOpen) {

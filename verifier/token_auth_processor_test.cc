@@ -151,18 +151,20 @@ TEST_F(TokenAuthProcessorTest, DecisionsAreCountedByReason) {
   (void)Call("ops@prod.signet");
   (void)Call("billing-worker@prod.signet");
   (void)Call("");
-  grpc::ClientContext context;
-  context.AddMetadata("authorization", "Bearer not a token!");
-  HealthCheckResponse response;
-  (void)Health::NewStub(
-      grpc::CreateChannel(socket_, grpc::experimental::LocalCredentials(UDS)))
-      ->Check(&context, HealthCheckRequest(), &response);
+  auto stub = Health::NewStub(
+      grpc::CreateChannel(socket_, grpc::experimental::LocalCredentials(UDS)));
+  for (const char* authorization : {"Bearer not a token!", "Basic cm9ib3Q="}) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", authorization);
+    HealthCheckResponse response;
+    (void)stub->Check(&context, HealthCheckRequest(), &response);
+  }
 
   std::map<std::string, int64_t> counts = processor_->counters().Snapshot();
   EXPECT_EQ(counts["allowed"], 2);
   EXPECT_EQ(counts["permission_denied"], 1);
   EXPECT_EQ(counts["token_missing"], 1);
-  EXPECT_EQ(counts["token_malformed"], 1);
+  EXPECT_EQ(counts["token_malformed"], 2);
 }
 
 }  // namespace
