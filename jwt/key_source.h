@@ -22,6 +22,10 @@ struct KeyRecord {
   bool key_disabled = false;
   bool account_disabled = false;
   KeyValidity validity;
+  // Set on a record served past its cache TTL because the source could not
+  // answer (stale-if-error): good for the call that asked, but no cache of
+  // verified tokens may keep a token verified with it.
+  bool stale = false;
 };
 
 // Where a verifier finds keys by key id: an in-memory set, PostgreSQL, or

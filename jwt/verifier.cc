@@ -82,6 +82,7 @@ absl::StatusOr<VerifiedToken> Verifier::Verify(absl::string_view token) const {
   VerifiedToken verified;
   verified.account_email_ = key->account_email;
   verified.key_id_ = jws.key_id();
+  verified.key_was_stale_ = key->stale;
   if (key->validity.not_after.has_value()) {
     verified.key_valid_until_ = *key->validity.not_after;
   }

@@ -30,6 +30,9 @@ class VerifiedToken {
   // InfiniteFuture for a key without an end: a cache of verified tokens
   // must not keep one past it.
   absl::Time key_valid_until() const { return key_valid_until_; }
+  // Whether the key was served stale, the source being unreachable (see
+  // KeyRecord::stale): then no cache may keep this verification.
+  bool key_was_stale() const { return key_was_stale_; }
   // Every claim, as sent.
   const nlohmann::json& claims() const { return claims_; }
 
@@ -43,6 +46,7 @@ class VerifiedToken {
   absl::Time issued_at_;
   absl::Time expires_at_;
   absl::Time key_valid_until_ = absl::InfiniteFuture();
+  bool key_was_stale_ = false;
   nlohmann::json claims_;
 };
 

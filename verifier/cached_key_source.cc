@@ -36,12 +36,13 @@ absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> CachedKeySource::FindKey(
     absl::Time now = options_.clock->Now();
     absl::MutexLock lock(&mutex_);
     auto found = entries_.find(key_id);
-    if (found != entries_.end()) {
+    bool cached = found != entries_.end();
+    if (cached) {
       const Entry& entry = found->second;
       if (IsFresh(entry, now)) return entry.record;
       // The source failed a moment ago: do not make every call wait on it.
       if (now < entry.retry_at && IsUsableStale(entry, now)) {
-        return entry.record;
+        return StaleCopy(*entry.record);
       }
     }
     auto unknown = unknown_.find(key_id);
@@ -49,12 +50,12 @@ absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> CachedKeySource::FindKey(
         now - unknown->second < options_.unknown_ttl) {
       return absl::NotFoundError("no such key");
     }
-    fetch = StartFetch(key_id);
+    fetch = StartFetch(key_id, cached);
   }
 
-  if (fetch == nullptr) {
-    return StaleOr(key_id, absl::UnavailableError("too many key fetches"));
-  }
+  // Only ids not cached are ever turned away, so there is no stale key to
+  // fall back on, nor should a local queue stand in for the source.
+  if (fetch == nullptr) return absl::UnavailableError("too many key fetches");
   if (!fetch->done.WaitForNotificationWithTimeout(options_.max_fetch_wait)) {
     return StaleOr(key_id,
                    absl::UnavailableError("key fetch did not finish in time"));
@@ -65,16 +66,25 @@ absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> CachedKeySource::FindKey(
 }
 
 std::shared_ptr<CachedKeySource::Fetch> CachedKeySource::StartFetch(
-    absl::string_view key_id) {
+    absl::string_view key_id, bool cached) {
   auto running = fetches_.find(key_id);
   if (running != fetches_.end()) return running->second;
-  if (fetches_.size() >= options_.max_pending_fetches) return nullptr;
+  if (!cached && first_fetches_.size() >= options_.max_pending_fetches) {
+    return nullptr;
+  }
 
   auto fetch = std::make_shared<Fetch>();
   fetch->key_id = std::string(key_id);
   fetches_.emplace(key_id, fetch);
-  queue_.push_back(fetch);
+  (cached ? revalidations_ : first_fetches_).push_back(fetch);
   return fetch;
+}
+
+std::shared_ptr<const jwt::KeyRecord> CachedKeySource::StaleCopy(
+    const jwt::KeyRecord& record) {
+  auto copy = std::make_shared<jwt::KeyRecord>(record);
+  copy->stale = true;
+  return copy;
 }
 
 CachedKeySource::FetchResult CachedKeySource::StaleOr(absl::string_view key_id,
@@ -83,21 +93,28 @@ CachedKeySource::FetchResult CachedKeySource::StaleOr(absl::string_view key_id,
   absl::MutexLock lock(&mutex_);
   auto found = entries_.find(key_id);
   if (found != entries_.end() && IsUsableStale(found->second, now)) {
-    return found->second.record;
+    return StaleCopy(*found->second.record);
   }
   return error;
 }
 
+std::shared_ptr<CachedKeySource::Fetch> CachedKeySource::NextFetch() {
+  std::deque<std::shared_ptr<Fetch>>& queue =
+      revalidations_.empty() ? first_fetches_ : revalidations_;
+  std::shared_ptr<Fetch> fetch = std::move(queue.front());
+  queue.pop_front();
+  return fetch;
+}
+
 void CachedKeySource::RunFetches() {
   auto has_work = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
-    return stopping_ || !queue_.empty();
+    return stopping_ || !revalidations_.empty() || !first_fetches_.empty();
   };
   absl::MutexLock lock(&mutex_);
   while (true) {
     mutex_.Await(absl::Condition(&has_work));
     if (stopping_) return;
-    std::shared_ptr<Fetch> fetch = std::move(queue_.front());
-    queue_.pop_front();
+    std::shared_ptr<Fetch> fetch = NextFetch();
 
     absl::Time started = options_.clock->Now();
     mutex_.Unlock();
@@ -105,7 +122,11 @@ void CachedKeySource::RunFetches() {
     mutex_.Lock();
 
     fetch->result = std::move(result);
-    fetches_.erase(fetch->key_id);
+    // A voided fetch has already made way for a newer one.
+    auto listed = fetches_.find(fetch->key_id);
+    if (listed != fetches_.end() && listed->second == fetch) {
+      fetches_.erase(listed);
+    }
     Store(*fetch, started);
     fetch->done.Notify();
   }
@@ -140,6 +161,7 @@ void CachedKeySource::Store(const Fetch& fetch, absl::Time fetched_at) {
 
 void CachedKeySource::VoidFetches(Fetch::Voided how) {
   for (auto& [key_id, fetch] : fetches_) fetch->voided = how;
+  fetches_.clear();
 }
 
 void CachedKeySource::InvalidateKey(absl::string_view key_id) {
@@ -147,16 +169,21 @@ void CachedKeySource::InvalidateKey(absl::string_view key_id) {
   entries_.erase(key_id);
   unknown_.erase(key_id);
   auto running = fetches_.find(key_id);
-  if (running != fetches_.end()) running->second->voided = Fetch::Voided::kYes;
+  if (running != fetches_.end()) {
+    running->second->voided = Fetch::Voided::kYes;
+    fetches_.erase(running);
+  }
 }
 
 void CachedKeySource::KeyCreated(absl::string_view key_id) {
   absl::MutexLock lock(&mutex_);
   unknown_.erase(key_id);
   auto running = fetches_.find(key_id);
-  if (running != fetches_.end() &&
-      running->second->voided == Fetch::Voided::kNo) {
-    running->second->voided = Fetch::Voided::kUnknownOnly;
+  if (running != fetches_.end()) {
+    if (running->second->voided == Fetch::Voided::kNo) {
+      running->second->voided = Fetch::Voided::kUnknownOnly;
+    }
+    fetches_.erase(running);
   }
 }
 

@@ -43,8 +43,10 @@ struct KeyCacheOptions {
   // After the source failed to revalidate a stale key, the stale key is
   // served without asking again for this long.
   absl::Duration retry_interval = absl::Seconds(1);
-  // Threads that fetch, and how many distinct key ids may wait for one;
-  // past that a miss is answered UNAVAILABLE at once.
+  // Threads that fetch, and how many key ids never seen before may wait
+  // for one; past that such a miss is answered UNAVAILABLE at once.
+  // Revalidations of cached keys wait in a queue of their own, served
+  // first, so that a flood of made-up key ids cannot hold them up.
   int fetch_threads = 4;
   size_t max_pending_fetches = 1024;
   // Not owned; must outlive the cache.
@@ -59,8 +61,10 @@ struct KeyCacheOptions {
 // once, the source is asked once and they all get its answer.
 //
 // Never fails open: a key is used past its TTL only while the source
-// cannot answer, up to the stale-if-error bound, and a key the source does
-// not return is never used. Thread-safe.
+// cannot answer (it failed, or did not answer within max_fetch_wait), up to
+// the stale-if-error bound, and then marked stale (KeyRecord::stale) so that
+// no verified token is remembered on it; a key the source does not return
+// is never used. Thread-safe.
 class CachedKeySource : public jwt::KeySource {
  public:
   CachedKeySource(std::shared_ptr<jwt::KeySource> source,
@@ -104,8 +108,10 @@ class CachedKeySource : public jwt::KeySource {
     std::string key_id;
     // Set when a change that may concern the key arrives while it runs:
     // its answer may be stale, and is not stored (kUnknownOnly: a "not
-    // found" answer is not stored). Read and written only under the
-    // cache's mutex_, which an annotation here cannot name.
+    // found" answer is not stored); the fetch also leaves `fetches_`, so
+    // that calls arriving after the change start a fetch of their own. Read
+    // and written only under the cache's mutex_, which an annotation here
+    // cannot name.
     enum class Voided { kNo, kUnknownOnly, kYes };
     Voided voided = Voided::kNo;
     absl::Notification done;
@@ -115,12 +121,15 @@ class CachedKeySource : public jwt::KeySource {
   bool IsFresh(const Entry& entry, absl::Time now) const;
   bool IsUsableStale(const Entry& entry, absl::Time now) const;
   // The running fetch of `key_id`, or a new one queued for the fetch
-  // threads; null when too many are pending.
-  std::shared_ptr<Fetch> StartFetch(absl::string_view key_id)
+  // threads; null when too many first fetches are pending.
+  std::shared_ptr<Fetch> StartFetch(absl::string_view key_id, bool cached)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  // What a caller gets when its fetch failed or did not finish in time:
-  // the stale key if it may still be used, else `error`.
+  // What a caller gets when the source failed or did not answer in time:
+  // a stale copy of the key if it may still be used, else `error`.
   FetchResult StaleOr(absl::string_view key_id, absl::Status error);
+  static std::shared_ptr<const jwt::KeyRecord> StaleCopy(
+      const jwt::KeyRecord& record);
+  std::shared_ptr<Fetch> NextFetch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void RunFetches();
   void Store(const Fetch& fetch, absl::Time fetched_at)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
@@ -134,7 +143,10 @@ class CachedKeySource : public jwt::KeySource {
   absl::flat_hash_map<std::string, absl::Time> unknown_ ABSL_GUARDED_BY(mutex_);
   absl::flat_hash_map<std::string, std::shared_ptr<Fetch>> fetches_
       ABSL_GUARDED_BY(mutex_);
-  std::deque<std::shared_ptr<Fetch>> queue_ ABSL_GUARDED_BY(mutex_);
+  // Fetches waiting for a thread: of cached keys (revalidations) and of
+  // key ids not cached, served in that order.
+  std::deque<std::shared_ptr<Fetch>> revalidations_ ABSL_GUARDED_BY(mutex_);
+  std::deque<std::shared_ptr<Fetch>> first_fetches_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::vector<std::thread> fetchers_;
 };

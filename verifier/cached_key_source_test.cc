@@ -238,23 +238,69 @@ TEST_F(CachedKeySourceTest, SlowFetchHoldsCallersOnlyForTheWaitBound) {
   EXPECT_EQ(source_->lookups, 1);
 }
 
-TEST_F(CachedKeySourceTest, TooManyPendingFetchesAreRefusedAtOnce) {
+TEST_F(CachedKeySourceTest, TooManyPendingFirstFetchesAreRefusedAtOnce) {
   KeyCacheOptions options = options_;
   options.max_pending_fetches = 2;
   options.fetch_threads = 1;
   options.max_fetch_wait = absl::Milliseconds(20);
   Recreate(options);
+  AddKey("cached");
+  ASSERT_TRUE(cache_->FindKey("cached").ok());
   absl::Notification gate;
   source_->gate = &gate;
 
+  // The one thread holds slow-1 at the gate; two more wait in the queue.
   EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("slow-1").status()));
+  while (source_->lookups < 2) absl::SleepFor(absl::Milliseconds(1));
   EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("slow-2").status()));
-  absl::Status third = cache_->FindKey("slow-3").status();
-  EXPECT_TRUE(absl::IsUnavailable(third));
-  EXPECT_EQ(third.message(), "too many key fetches");
+  EXPECT_TRUE(absl::IsUnavailable(cache_->FindKey("slow-3").status()));
+  absl::Status refused = cache_->FindKey("slow-4").status();
+  EXPECT_TRUE(absl::IsUnavailable(refused));
+  EXPECT_EQ(refused.message(), "too many key fetches");
+
+  // A revalidation of a cached key is queued all the same, ahead of them,
+  // and meanwhile the stale key serves, marked stale.
+  cache_->RevalidateAll();
+  absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> stale =
+      cache_->FindKey("cached");
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_TRUE((*stale)->stale);
 
   gate.Notify();
-  cache_.reset();  // waits for the queued fetch, which passes the gate
+  cache_.reset();  // waits for the fetch at the gate, which passes it
+}
+
+TEST_F(CachedKeySourceTest, RevalidationsAreFetchedBeforeFirstFetches) {
+  KeyCacheOptions options = options_;
+  options.fetch_threads = 1;
+  options.max_fetch_wait = absl::Milliseconds(20);
+  Recreate(options);
+  AddKey("cached");
+  ASSERT_TRUE(cache_->FindKey("cached").ok());
+  absl::Notification gate;
+  source_->gate = &gate;
+  EXPECT_FALSE(cache_->FindKey("bogus-0").ok());
+  while (source_->lookups < 2) absl::SleepFor(absl::Milliseconds(1));
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_FALSE(cache_->FindKey("bogus-" + std::to_string(i)).ok());
+  }
+  cache_->RevalidateAll();
+  EXPECT_TRUE(cache_->FindKey("cached").ok());  // stale, meanwhile
+
+  source_->gate = nullptr;
+  gate.Notify();
+  // The revalidation ran third, right after the fetch that held the
+  // thread, and its answer is fresh again.
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> found;
+  do {
+    found = cache_->FindKey("cached");
+  } while ((!found.ok() || (*found)->stale) && absl::Now() < deadline);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE((*found)->stale);
+  std::vector<std::string> asked = source_->asked();
+  ASSERT_GE(asked.size(), 3u);
+  EXPECT_EQ(asked[2], "cached");
 }
 
 TEST_F(CachedKeySourceTest, ChangeToTheKeyDuringItsFetchVoidsTheAnswer) {
@@ -271,6 +317,30 @@ TEST_F(CachedKeySourceTest, ChangeToTheKeyDuringItsFetchVoidsTheAnswer) {
 
   ASSERT_TRUE(cache_->FindKey("key-1").ok());
   EXPECT_EQ(source_->lookups, 2);
+}
+
+// A call that arrives after a change must not get the answer of a fetch
+// the change overtook: it starts a fetch of its own.
+TEST_F(CachedKeySourceTest, CallsAfterAChangeDoNotJoinTheFetchItVoided) {
+  AddKey("key-1");
+  absl::Notification gate;
+  source_->gate = &gate;
+  std::thread early([&] { EXPECT_TRUE(cache_->FindKey("key-1").ok()); });
+  while (source_->lookups == 0) absl::SleepFor(absl::Milliseconds(1));
+
+  jwt::KeyRecord disabled{"key-1", key_.public_key(), "robot@signet.test"};
+  disabled.key_disabled = true;
+  source_->keys.Put(disabled);
+  cache_->InvalidateKey("key-1");
+  source_->gate = nullptr;
+  absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> late =
+      cache_->FindKey("key-1");
+
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_TRUE((*late)->key_disabled);
+  EXPECT_EQ(source_->lookups, 2);
+  gate.Notify();
+  early.join();
 }
 
 TEST_F(CachedKeySourceTest, ChangesToOtherKeysDuringAFetchDoNotVoidIt) {

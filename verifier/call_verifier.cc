@@ -54,7 +54,9 @@ absl::StatusOr<CallerIdentity> CallVerifier::Verify(absl::string_view token) {
                           verified->expires_at()};
 
   absl::MutexLock lock(&mutex_);
-  if (generation == generation_) {
+  // A key served stale stands in for the source for this call only: the
+  // next call with the token asks again.
+  if (generation == generation_ && !verified->key_was_stale()) {
     if (verified_.size() >= max_tokens_) {
       EraseMinimum(verified_, [](const Remembered& remembered) {
         return remembered.forget_at;

@@ -71,6 +71,20 @@ TEST_F(CallVerifierTest, TokensAreForgottenAfterMaxRemember) {
   EXPECT_FALSE(callers_.Verify(token).ok());
 }
 
+// A key served stale (the source unreachable) is good for one call: the
+// token is verified again next time.
+TEST_F(CallVerifierTest, TokensVerifiedWithAStaleKeyAreNotRemembered) {
+  jwt::KeyRecord record{"key-1", key_.public_key(), kAccount};
+  record.stale = true;
+  keys_->Put(record);
+  std::string token = Token();
+  ASSERT_TRUE(callers_.Verify(token).ok());
+  keys_->Remove("key-1");
+
+  EXPECT_EQ(jwt::ReasonOf(callers_.Verify(token).status()),
+            jwt::Reason::kUnknownKey);
+}
+
 // No notice announces that a key's validity window ended: a token verified
 // just before must not stay remembered past it.
 TEST_F(CallVerifierTest, TokensAreForgottenWhenTheirKeysValidityEnds) {

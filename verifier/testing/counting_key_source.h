@@ -3,7 +3,10 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "jwt/key_source.h"
 
@@ -21,6 +24,10 @@ class CountingKeySource : public jwt::KeySource {
   absl::StatusOr<std::shared_ptr<const jwt::KeyRecord>> FindKey(
       absl::string_view key_id) override {
     ++lookups;
+    {
+      absl::MutexLock lock(&mutex_);
+      asked_.emplace_back(key_id);
+    }
     // The answer is read before the gate, as a slow network delivers what
     // the store said when it was asked.
     auto answer =
@@ -32,6 +39,12 @@ class CountingKeySource : public jwt::KeySource {
     return answer;
   }
 
+  // The key ids asked for, in order.
+  std::vector<std::string> asked() {
+    absl::MutexLock lock(&mutex_);
+    return asked_;
+  }
+
   jwt::InMemoryKeySource keys;
   std::atomic<int> lookups{0};
   std::atomic<bool> down{false};
@@ -40,6 +53,8 @@ class CountingKeySource : public jwt::KeySource {
 
  private:
   std::shared_ptr<jwt::KeySource> wrapped_;
+  absl::Mutex mutex_;
+  std::vector<std::string> asked_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace signet::testing
