@@ -8,7 +8,9 @@ namespace signet::verifier {
 
 // One call let in or refused by the verifier.
 struct Decision {
-  // The call's method, "/pkg.Service/Method".
+  // The call's method, "/pkg.Service/Method" as the caller sent it, made
+  // safe to print (control bytes escaped, at most 256 bytes kept): the
+  // check runs before gRPC looks the method up.
   absl::string_view method;
   // OK, UNAUTHENTICATED, PERMISSION_DENIED or UNAVAILABLE: what the caller
   // is told.
@@ -19,7 +21,8 @@ struct Decision {
   absl::string_view outcome;
   // The verified account, when the token verified.
   absl::string_view account_email;
-  // What exactly was wrong, for refusals; never the token itself.
+  // What exactly was wrong, for refusals; never the token itself. Made
+  // safe to print like `method`: parts of it come from the caller.
   absl::string_view detail;
 };
 

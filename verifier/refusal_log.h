@@ -2,6 +2,7 @@
 #define SIGNET_VERIFIER_REFUSAL_LOG_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "base/rate_limiter.h"
@@ -17,11 +18,19 @@ class RefusalLog {
  public:
   explicit RefusalLog(int per_second = 10) : limiter_(per_second) {}
 
-  void Log(const absl::Status& refusal);
+  // `outcome` is the refusal's reason name; `detail` what exactly was
+  // wrong, already made safe to print (see SafeToPrint).
+  void Log(absl::string_view outcome, absl::string_view detail);
 
  private:
   RateLimiter limiter_;
 };
+
+// `text` from a caller (a header member's name, a method path) made safe
+// for a log line or a metrics label: control and non-ASCII bytes escaped
+// as C escapes, and at most `max_size` bytes kept, so that a caller can
+// neither forge log lines nor make them long.
+std::string SafeToPrint(absl::string_view text, size_t max_size = 256);
 
 }  // namespace signet::verifier
 

@@ -48,12 +48,15 @@ grpc::Status TokenAuthProcessor::Decide(absl::string_view method,
   counters_.Count(outcome);
   grpc::Status answer =
       refusal.ok() ? grpc::Status::OK : ClientStatusFor(refusal);
+  // The method and much of a refusal's detail come from the caller.
+  std::string safe_method = SafeToPrint(method);
+  std::string detail = SafeToPrint(refusal.message());
   if (observer_ != nullptr) {
-    observer_->OnDecision(
-        Decision{method, static_cast<absl::StatusCode>(answer.error_code()),
-                 outcome, account, refusal.message()});
+    observer_->OnDecision(Decision{
+        safe_method, static_cast<absl::StatusCode>(answer.error_code()),
+        outcome, account, detail});
   }
-  if (!refusal.ok() && refusals_.has_value()) refusals_->Log(refusal);
+  if (!refusal.ok() && refusals_.has_value()) refusals_->Log(outcome, detail);
   return answer;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "jwt/base64url.h"
 #include "jwt/private_key.h"
 #include "jwt/signer.h"
 
@@ -165,6 +166,51 @@ TEST_F(TokenAuthProcessorTest, DecisionsAreCountedByReason) {
   EXPECT_EQ(counts["permission_denied"], 1);
   EXPECT_EQ(counts["token_missing"], 1);
   EXPECT_EQ(counts["token_malformed"], 2);
+}
+
+// Records every decision it is told of.
+class RecordingObserver : public DecisionObserver {
+ public:
+  void OnDecision(const Decision& decision) override {
+    absl::MutexLock lock(&mutex_);
+    methods.emplace_back(decision.method);
+    details.emplace_back(decision.detail);
+  }
+
+  absl::Mutex mutex_;
+  std::vector<std::string> methods;
+  std::vector<std::string> details;
+};
+
+// A caller chooses the method path and, through a header member's name,
+// part of a refusal's detail: neither reaches a log line or the observer
+// with its control bytes, nor at any length.
+TEST(TokenAuthProcessorTextTest, CallerChosenTextIsMadeSafeToPrint) {
+  jwt::VerifierOptions options;
+  options.audiences = {"https://localhost/"};
+  auto observer = std::make_shared<RecordingObserver>();
+  TokenAuthProcessor processor(
+      std::make_shared<CallVerifier>(*jwt::Verifier::Create(
+          options, std::make_shared<jwt::InMemoryKeySource>())),
+      TokenAuthOptions{{}, false, observer});
+  std::string header = jwt::Base64UrlEncode(
+      R"({"alg":"ES256","kid":"k","x\n[info] forged line\u001b[2K":1})");
+  std::string authorization = absl::StrCat("Bearer ", header, ".e30.AAAA");
+  std::string method = "/pkg.Svc/" + std::string(1000, 'm') + "\n";
+  std::multimap<grpc::string_ref, grpc::string_ref> metadata = {
+      {":path", method}, {"authorization", authorization}};
+
+  grpc::Status status = processor.Process(metadata, nullptr, nullptr, nullptr);
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_EQ(observer->details.size(), 1u);
+  for (const std::string& text : {observer->details[0], observer->methods[0]}) {
+    EXPECT_EQ(text.find_first_of("\n\x1b"), std::string::npos) << text;
+    EXPECT_LE(text.size(), 4u * 256 + 3);
+  }
+  EXPECT_NE(observer->details[0].find("\\n[info] forged line"),
+            std::string::npos)
+      << observer->details[0];
 }
 
 }  // namespace
