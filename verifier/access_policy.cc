@@ -1,6 +1,8 @@
 #include "verifier/access_policy.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace signet::verifier {
 
@@ -30,9 +32,39 @@ bool MatchesPattern(absl::string_view pattern, absl::string_view text) {
   return p == pattern.size();
 }
 
+namespace {
+
+// "/pkg.Service/Method" or "/pkg.Service/*": a leading slash, a service
+// and a method (or '*') that are not empty, and no other slash or '*'.
+bool IsMethodPattern(absl::string_view pattern) {
+  if (pattern.size() < 4 || pattern[0] != '/') return false;
+  size_t slash = pattern.find('/', 1);
+  if (slash == absl::string_view::npos || slash == 1 ||
+      slash == pattern.size() - 1) {
+    return false;
+  }
+  absl::string_view service = pattern.substr(1, slash - 1);
+  absl::string_view method = pattern.substr(slash + 1);
+  if (absl::StrContains(service, '*') || absl::StrContains(method, '/')) {
+    return false;
+  }
+  return method == "*" || !absl::StrContains(method, '*');
+}
+
+}  // namespace
+
 AccessPolicy& AccessPolicy::Set(absl::string_view pattern, AccessRule rule) {
+  if (!IsMethodPattern(pattern)) invalid_patterns_.emplace_back(pattern);
   rules_[pattern] = std::move(rule);
   return *this;
+}
+
+absl::Status AccessPolicy::Check() const {
+  if (invalid_patterns_.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "access rules for \"", absl::StrJoin(invalid_patterns_, "\", \""),
+      "\" would never apply: a rule names \"/pkg.Service/Method\" or "
+      "\"/pkg.Service/*\""));
 }
 
 AccessPolicy& AccessPolicy::SetDefault(AccessRule rule) {

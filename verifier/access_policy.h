@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace signet::verifier {
@@ -36,7 +37,8 @@ struct AccessRule {
 class AccessPolicy {
  public:
   // `pattern` is a full method ("/pkg.Service/Method") or a whole service
-  // ("/pkg.Service/*").
+  // ("/pkg.Service/*"). Anything else could never match a call, and is
+  // reported by Check().
   AccessPolicy& Set(absl::string_view pattern, AccessRule rule);
   AccessPolicy& SetDefault(AccessRule rule);
 
@@ -44,12 +46,17 @@ class AccessPolicy {
   // default.
   const AccessRule& RuleFor(absl::string_view method) const;
 
+  // INVALID_ARGUMENT naming every pattern given to Set that is not a
+  // method or a service, since its rule would silently never apply.
+  absl::Status Check() const;
+
   // Whether `rule` lets `account_email` call; kOpen and kAnyAccount let
   // every account.
   static bool Allows(const AccessRule& rule, absl::string_view account_email);
 
  private:
   absl::flat_hash_map<std::string, AccessRule> rules_;
+  std::vector<std::string> invalid_patterns_;
   AccessRule default_;
 };
 

@@ -1,5 +1,6 @@
 #include "verifier/access_policy.h"
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace signet::verifier {
@@ -44,4 +45,21 @@ TEST(MatchesPattern, StarsStandForAnyRun) {
 }
 
 }  // namespace
+TEST(AccessPolicyTest, PatternsThatCouldNeverMatchAreReported) {
+  AccessPolicy good;
+  good.Set("/pkg.Svc/Method", {AccessRule::Kind::kOpen})
+      .Set("/pkg.Svc/*", {AccessRule::Kind::kOpen});
+  EXPECT_TRUE(good.Check().ok());
+
+  for (const char* pattern :
+       {"/pkg.Admin/Delete*", "pkg.Billing/*", "/pkg.Ledger/", "/pkg.Svc",
+        "/*/Method", "//Method", "/pkg.Svc/a/b", "", "/"}) {
+    AccessPolicy policy;
+    policy.Set(pattern, {AccessRule::Kind::kOpen});
+    absl::Status checked = policy.Check();
+    EXPECT_TRUE(absl::IsInvalidArgument(checked)) << pattern;
+    EXPECT_TRUE(absl::StrContains(checked.message(), pattern)) << checked;
+  }
+}
+
 }  // namespace signet::verifier

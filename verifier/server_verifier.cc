@@ -143,6 +143,7 @@ struct ServerVerifier::Parts {
 absl::StatusOr<std::unique_ptr<ServerVerifier>> ServerVerifier::Create(
     ServerVerifierOptions options) {
   SIGNET_RETURN_IF_ERROR(CheckKeySourceOptions(options.keys));
+  SIGNET_RETURN_IF_ERROR(options.policy.Check());
   const KeySourceOptions& source = options.keys;
   auto parts = std::make_unique<Parts>();
 

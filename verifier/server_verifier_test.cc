@@ -4,6 +4,7 @@
 
 #include "verifier/server_verifier.h"
 
+#include "absl/strings/match.h"
 #include "examples/greeter.grpc.pb.h"
 #include "examples/greeter_service.h"
 #include "jwt/key_file.h"
@@ -343,6 +344,14 @@ TEST_F(ServerVerifierTest, BadOptionsAreRefusedWithTheReason) {
   ServerVerifierOptions none;
   none.audiences = {"https://localhost/"};
   EXPECT_TRUE(absl::IsInvalidArgument(ServerVerifier::Create(none).status()));
+
+  ServerVerifierOptions never_matching = {};
+  never_matching.audiences = {"https://localhost/"};
+  never_matching.keys = FromPostgres();
+  never_matching.policy.Set("/pkg.Admin/Delete*", {AccessRule::Kind::kOpen});
+  absl::Status refused = ServerVerifier::Create(never_matching).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(refused)) << refused;
+  EXPECT_TRUE(absl::StrContains(refused.message(), "/pkg.Admin/Delete*"));
 
   ServerVerifierOptions missing_key_file;
   missing_key_file.audiences = {"https://localhost/"};
