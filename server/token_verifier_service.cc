@@ -138,6 +138,25 @@ grpc::Status TokenVerifierServiceImpl::GetPublicKeys(
   return grpc::Status::OK;
 }
 
+bool TokenVerifierServiceImpl::AcquireWatcher(const std::string& account) {
+  absl::MutexLock lock(&watchers_mutex_);
+  int& mine = watchers_by_account_[account];
+  if (watchers_ >= kMaxWatchers || mine >= kMaxWatchersPerAccount) {
+    if (mine == 0) watchers_by_account_.erase(account);
+    return false;
+  }
+  ++watchers_;
+  ++mine;
+  return true;
+}
+
+void TokenVerifierServiceImpl::ReleaseWatcher(const std::string& account) {
+  absl::MutexLock lock(&watchers_mutex_);
+  --watchers_;
+  auto mine = watchers_by_account_.find(account);
+  if (--mine->second == 0) watchers_by_account_.erase(mine);
+}
+
 grpc::Status TokenVerifierServiceImpl::WatchKeys(
     grpc::ServerContext* context, const v1::WatchKeysRequest* /*request*/,
     grpc::ServerWriter<v1::KeyChange>* writer) {
@@ -146,15 +165,15 @@ grpc::Status TokenVerifierServiceImpl::WatchKeys(
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         "this call needs a signet token");
   }
-  if (++watchers_ > kMaxWatchers) {
-    --watchers_;
+  if (!AcquireWatcher(caller->account_email)) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         "too many key watchers; try again later");
   }
   struct Release {
-    std::atomic<int>& count;
-    ~Release() { --count; }
-  } release{watchers_};
+    TokenVerifierServiceImpl* service;
+    const std::string& account;
+    ~Release() { service->ReleaseWatcher(account); }
+  } release{this, caller->account_email};
   std::unique_ptr<ChangeFeed::Subscription> subscription =
       changes_->Subscribe();
 

@@ -3,7 +3,10 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "db/store.h"
 #include "jwt/key_source.h"
 #include "server/change_feed.h"
@@ -42,14 +45,25 @@ class TokenVerifierServiceImpl final : public v1::TokenVerifier::Service {
   grpc::Status CheckCaller(grpc::ServerContext* context);
 
   // Streams open at once; each holds a thread of the synchronous server.
+  // One account may hold only a few, so that a single account cannot keep
+  // every other verifier from hearing of changes (a service's replicas
+  // that share an account share its share).
   static constexpr int kMaxWatchers = 64;
+  static constexpr int kMaxWatchersPerAccount = 8;
+
+  // Takes a stream slot for `account`; false when none is left.
+  bool AcquireWatcher(const std::string& account);
+  void ReleaseWatcher(const std::string& account);
 
   std::shared_ptr<verifier::CallVerifier> callers_;
   std::shared_ptr<jwt::KeySource> keys_;
   std::shared_ptr<jwt::KeySource> fresh_keys_;
   std::shared_ptr<db::Store> store_;
   std::shared_ptr<ChangeFeed> changes_;
-  std::atomic<int> watchers_{0};
+  absl::Mutex watchers_mutex_;
+  int watchers_ ABSL_GUARDED_BY(watchers_mutex_) = 0;
+  absl::flat_hash_map<std::string, int> watchers_by_account_
+      ABSL_GUARDED_BY(watchers_mutex_);
 };
 
 }  // namespace signet::server

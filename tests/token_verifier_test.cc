@@ -221,5 +221,26 @@ TEST_F(TokenVerifierTest, WatcherSeesEachChangeOnceInOrder) {
   context.TryCancel();
 }
 
+// One account cannot take every stream: the others still get theirs.
+TEST_F(TokenVerifierTest, OneAccountHoldsOnlyItsShareOfWatchStreams) {
+  auto mallory = Verifier("robot-caller");
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<KeyChange>>> streams;
+  auto open = [&contexts, &streams](TokenVerifier::Stub& stub) {
+    contexts.push_back(Context());
+    streams.push_back(stub.WatchKeys(contexts.back().get(), {}));
+    KeyChange change;
+    return streams.back()->Read(&change) ? grpc::Status::OK
+                                         : streams.back()->Finish();
+  };
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(open(*mallory).ok()) << i;
+
+  EXPECT_EQ(open(*mallory).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  auto admin = Verifier(kAdmin);
+  EXPECT_TRUE(open(*admin).ok());
+
+  for (auto& context : contexts) context->TryCancel();
+}
+
 }  // namespace
 }  // namespace signet
