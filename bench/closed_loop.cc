@@ -32,8 +32,10 @@ double LoadResult::CallsPerSecond() const {
 }
 
 ClosedLoop::ClosedLoop(const std::vector<examples::Greeter::Stub*>& stubs,
-                       LoadOptions options)
-    : options_(std::move(options)), slots_(options_.in_flight) {
+                       GreeterMethod method, LoadOptions options)
+    : method_(method),
+      options_(std::move(options)),
+      slots_(options_.in_flight) {
   for (size_t i = 0; i < slots_.size(); ++i) {
     slots_[i].stub = stubs[i % stubs.size()];
     slots_[i].request.set_name("bench");
@@ -71,10 +73,15 @@ void ClosedLoop::Launch(Slot& slot) {
   slot.context = std::make_unique<grpc::ClientContext>();
   slot.context->set_deadline(std::chrono::system_clock::now() + kCallDeadline);
   slot.reply.Clear();
+  auto done = [this, &slot](grpc::Status status) { Finished(slot, status); };
   slot.started = std::chrono::steady_clock::now();
-  slot.stub->async()->SayHello(
-      slot.context.get(), &slot.request, &slot.reply,
-      [this, &slot](grpc::Status status) { Finished(slot, status); });
+  if (method_ == GreeterMethod::kSayHello) {
+    slot.stub->async()->SayHello(slot.context.get(), &slot.request, &slot.reply,
+                                 std::move(done));
+  } else {
+    slot.stub->async()->SayHelloOpenly(slot.context.get(), &slot.request,
+                                       &slot.reply, std::move(done));
+  }
 }
 
 void ClosedLoop::Finished(Slot& slot, const grpc::Status& status) {

@@ -17,6 +17,10 @@
 
 namespace signet::bench {
 
+// The Greeter's two methods, which run the same handler: SayHello answers
+// only a caller the server's verifier named, SayHelloOpenly anyone.
+enum class GreeterMethod { kSayHello, kSayHelloOpenly };
+
 struct LoadOptions {
   // Calls kept in flight: each one that ends starts the next.
   int in_flight = 64;
@@ -49,7 +53,7 @@ struct LoadResult {
   double CallsPerSecond() const;
 };
 
-// A closed-loop load generator: keeps `in_flight` SayHello calls running
+// A closed-loop load generator: keeps `in_flight` calls of one method running
 // on gRPC's callback API, spread evenly over the stubs given (one per
 // channel, hence per connection), each started as soon as the one before
 // it in its slot ends, so that the offered load follows what the server
@@ -62,7 +66,7 @@ class ClosedLoop {
  public:
   // The stubs must outlive Run().
   ClosedLoop(const std::vector<examples::Greeter::Stub*>& stubs,
-             LoadOptions options);
+             GreeterMethod method, LoadOptions options);
 
   // Runs the warm-up and the measured period, then waits for the calls
   // still in flight to end. Any call that fails ends the run: UNAVAILABLE
@@ -94,6 +98,7 @@ class ClosedLoop {
   void MeasureFor(absl::Duration period, MeasuredPeriodObserver& observer);
   LoadResult Summarize(absl::Duration measured) const;
 
+  const GreeterMethod method_;
   const LoadOptions options_;
   // Sized once: completion callbacks hold references to the slots.
   std::vector<Slot> slots_;

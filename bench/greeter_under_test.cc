@@ -134,6 +134,10 @@ absl::Status ServeGreeter(const GreeterServerConfig& config) {
 
   examples::GreeterService service(std::move(caller_of));
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which lets another process of the
+  // same user listen on this port too and take some of the connections;
+  // without it, a port taken meanwhile fails the start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen, credentials);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

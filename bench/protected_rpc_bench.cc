@@ -1,6 +1,7 @@
 // Protected RPC versus plain RPC: the example Greeter server with signet's
 // ServerVerifier on its credentials (non-blocking and blocking) against the
-// same server without it, each under the same closed-loop load from this
+// same server without it (and with a processor that does nothing, for
+// gRPC's own share), each under the same closed-loop load from this
 // process, over 127.0.0.1 TCP with TLS and over a unix socket with gRPC's
 // local credentials. Prints throughput, latency, CPU and memory per mode,
 // and the ratios protected / plain.
@@ -133,7 +134,9 @@ absl::StatusOr<Fixture> MakeFixture(const std::string& directory,
 // A free port on 127.0.0.1 for the server. The server must know its
 // address before it starts, because the audience it accepts is
 // "https://127.0.0.1:PORT/", the form the client's plugin derives. Another
-// process could take the port in between; on a quiet machine none does.
+// process may take the port before the server binds it: the server then
+// fails to start (it does not share ports, see ServeGreeter) and
+// StartServer tries another.
 absl::StatusOr<int> FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -203,14 +206,25 @@ absl::StatusOr<Stubs> GreeterStubs(const Fixture& fixture,
   return stubs;
 }
 
-grpc::Status SayHelloOnce(examples::Greeter::Stub& stub,
-                          examples::HelloReply& reply) {
+// The method a mode's calls use. A server that checks tokens serves
+// SayHello, whose handler refuses a caller the verifier did not name; any
+// other server runs the same handler as SayHelloOpenly, since its SayHello
+// would refuse every call.
+GreeterMethod MethodFor(ServerMode mode) {
+  return ChecksToken(mode) ? GreeterMethod::kSayHello
+                           : GreeterMethod::kSayHelloOpenly;
+}
+
+grpc::Status CallOnce(examples::Greeter::Stub& stub, GreeterMethod method,
+                      examples::HelloReply& reply) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(10));
   examples::HelloRequest request;
   request.set_name(kGreetingName);
-  return stub.SayHello(&context, request, &reply);
+  return method == GreeterMethod::kSayHello
+             ? stub.SayHello(&context, request, &reply)
+             : stub.SayHelloOpenly(&context, request, &reply);
 }
 
 // Proves the server is what its mode says before it is measured: one that
@@ -224,10 +238,10 @@ absl::Status CheckServer(const Fixture& fixture,
       absl::StrCat("Hello ", kGreetingName, ", from ",
                    checks_token ? kAccount : "an anonymous caller");
   examples::HelloReply reply;
-  grpc::Status status = SayHelloOnce(stub, reply);
+  grpc::Status status = CallOnce(stub, MethodFor(config.mode), reply);
   if (!status.ok() || reply.message() != expected) {
     return absl::FailedPreconditionError(absl::StrCat(
-        ServerModeName(config.mode), " server: SayHello answered code ",
+        ServerModeName(config.mode), " server: the greeting answered code ",
         status.error_code(), " \"", status.error_message(), "\", reply \"",
         reply.message(), "\"; expected \"", expected, "\""));
   }
@@ -235,7 +249,7 @@ absl::Status CheckServer(const Fixture& fixture,
 
   SIGNET_ASSIGN_OR_RETURN(Stubs tokenless,
                           GreeterStubs(fixture, config.listen, false, 1));
-  status = SayHelloOnce(*tokenless[0], reply);
+  status = CallOnce(*tokenless[0], GreeterMethod::kSayHello, reply);
   if (status.error_code() != grpc::StatusCode::UNAUTHENTICATED) {
     return absl::FailedPreconditionError(
         absl::StrCat(ServerModeName(config.mode),
@@ -297,7 +311,7 @@ class UsageProbe : public MeasuredPeriodObserver {
 };
 
 // Loads a started and checked server; fills in everything but decisions.
-absl::Status LoadServer(pid_t server, const Stubs& stubs,
+absl::Status LoadServer(pid_t server, const Stubs& stubs, ServerMode mode,
                         const LoadOptions& options, Measurement& measurement) {
   // Idle: started, connections open, no call in flight.
   SIGNET_ASSIGN_OR_RETURN(measurement.idle_resident_bytes,
@@ -305,7 +319,7 @@ absl::Status LoadServer(pid_t server, const Stubs& stubs,
 
   std::vector<examples::Greeter::Stub*> stub_pointers;
   for (const auto& stub : stubs) stub_pointers.push_back(stub.get());
-  ClosedLoop loop(stub_pointers, options);
+  ClosedLoop loop(stub_pointers, MethodFor(mode), options);
   UsageProbe probe(server);
   SIGNET_ASSIGN_OR_RETURN(measurement.load, loop.Run(probe));
   SIGNET_RETURN_IF_ERROR(probe.status());
@@ -317,13 +331,41 @@ absl::Status LoadServer(pid_t server, const Stubs& stubs,
   return absl::OkStatus();
 }
 
+struct StartedServer {
+  GreeterServerConfig config;
+  std::unique_ptr<testing::Subprocess> process;
+};
+
+// Starts the server for `mode`, on a new port for each of a few attempts
+// over TCP, where the port chosen can be taken before the server binds it.
+absl::StatusOr<StartedServer> StartServer(const Fixture& fixture,
+                                          Transport transport,
+                                          ServerMode mode) {
+  constexpr int kAttempts = 3;
+  absl::Status failure;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    StartedServer server;
+    SIGNET_ASSIGN_OR_RETURN(server.config,
+                            ServerConfigFor(fixture, transport, mode));
+    absl::StatusOr<std::unique_ptr<testing::Subprocess>> process =
+        StartGreeterProcess(server.config);
+    if (process.ok()) {
+      server.process = *std::move(process);
+      return server;
+    }
+    failure = process.status();
+    if (transport != Transport::kTcpTls) break;
+  }
+  return failure;
+}
+
 absl::StatusOr<Measurement> MeasureMode(const Fixture& fixture,
                                         const RunSettings& settings,
                                         Transport transport, ServerMode mode) {
-  SIGNET_ASSIGN_OR_RETURN(GreeterServerConfig config,
-                          ServerConfigFor(fixture, transport, mode));
-  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<testing::Subprocess> server,
-                          StartGreeterProcess(config));
+  SIGNET_ASSIGN_OR_RETURN(StartedServer started,
+                          StartServer(fixture, transport, mode));
+  const GreeterServerConfig& config = started.config;
+  testing::Subprocess& server = *started.process;
   Measurement measurement;
   {
     SIGNET_ASSIGN_OR_RETURN(
@@ -331,9 +373,9 @@ absl::StatusOr<Measurement> MeasureMode(const Fixture& fixture,
                                   settings.channels));
     SIGNET_RETURN_IF_ERROR(CheckServer(fixture, config, *stubs[0]));
     SIGNET_RETURN_IF_ERROR(
-        LoadServer(server->pid(), stubs, settings.load, measurement));
+        LoadServer(server.pid(), stubs, mode, settings.load, measurement));
   }
-  SIGNET_ASSIGN_OR_RETURN(measurement.decisions, StopGreeterProcess(*server));
+  SIGNET_ASSIGN_OR_RETURN(measurement.decisions, StopGreeterProcess(server));
   return measurement;
 }
 
@@ -429,7 +471,8 @@ absl::StatusOr<RunSettings> SettingsFromFlags() {
 void PrintSettings(const RunSettings& settings) {
   const LoadOptions& load = settings.load;
   printf(
-      "SayHello, %d calls in flight over %d channel(s), %s warm-up, %s "
+      "Greeter calls (SayHello where the server checks tokens, else "
+      "SayHelloOpenly), %d in flight over %d channel(s), %s warm-up, %s "
       "measured (at most %ld calls), %s client key, %d round(s); each server "
       "in a child process, sharing this machine's %ld CPUs with the client\n",
       load.in_flight, settings.channels,
