@@ -1,8 +1,13 @@
 #include "verifier/postgres_key_source.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
@@ -53,6 +58,34 @@ class Receiver : public pqxx::notification_receiver {
   const std::function<void(const StoreChange&)>& on_change_;
 };
 
+// Receives the listener's pings to itself.
+class PingReceiver : public pqxx::notification_receiver {
+ public:
+  PingReceiver(pqxx::connection& connection, const std::string& channel)
+      : pqxx::notification_receiver(connection, channel) {}
+
+  void operator()(const std::string&, int) override { answered = true; }
+
+  bool answered = false;
+};
+
+// A channel name no other listener uses.
+std::string NewPingChannel() {
+  static std::atomic<int> listeners{0};
+  return absl::StrCat("signet_ping_", getpid(), "_", listeners++);
+}
+
+// `conninfo` with a connect timeout, so that a ping to a server that hangs
+// does not hang with it. Both libpq forms: key=value and URI.
+std::string WithConnectTimeout(const std::string& conninfo) {
+  if (absl::StartsWith(conninfo, "postgresql://") ||
+      absl::StartsWith(conninfo, "postgres://")) {
+    return absl::StrCat(conninfo, absl::StrContains(conninfo, '?') ? "&" : "?",
+                        "connect_timeout=5");
+  }
+  return absl::StrCat(conninfo, " connect_timeout=5");
+}
+
 }  // namespace
 
 PostgresKeySource::PostgresKeySource(std::shared_ptr<db::ConnectionPool> pool)
@@ -90,6 +123,7 @@ ChangeListener::ChangeListener(
     std::string conninfo, std::function<void(const StoreChange&)> on_change,
     std::function<void()> on_reconnect)
     : conninfo_(std::move(conninfo)),
+      ping_channel_(NewPingChannel()),
       on_change_(std::move(on_change)),
       on_reconnect_(std::move(on_reconnect)),
       thread_([this] { Run(); }) {}
@@ -125,19 +159,48 @@ void ChangeListener::ListenOnce() {
   try {
     pqxx::connection connection(conninfo_);
     Receiver receiver(connection, on_change_);
-    connection.get_notifs();  // runs the LISTEN
+    PingReceiver pings(connection, ping_channel_);
+    connection.get_notifs();  // runs the LISTENs
     // Whatever was cached may have changed while nobody listened; the
     // first LISTEN finds nothing cached yet.
     if (listened_before_) on_reconnect_();
     listened_before_ = true;
     listening_ = true;
+
+    absl::Time next_ping = absl::Now() + kPingInterval;
+    std::optional<absl::Time> ping_sent;
     while (!stopping_) {
-      // Wakes at least every 200 ms to notice a stop.
+      // Wakes at least every 200 ms to notice a stop or a lost ping.
       connection.await_notification(0, 200000);
+      absl::Time now = absl::Now();
+      if (ping_sent.has_value() && pings.answered) ping_sent.reset();
+      if (ping_sent.has_value() && now - *ping_sent > kPingTimeout) {
+        spdlog::warn(
+            "store change listener: the listening connection did not hear "
+            "its own ping in {}; reconnecting",
+            absl::FormatDuration(kPingTimeout));
+        // Closed for good first, so that the receivers leaving do not send
+        // UNLISTEN to a server that will never answer it.
+        connection.inhibit_reactivation(true);
+        connection.disconnect();
+        return;
+      }
+      if (!ping_sent.has_value() && now >= next_ping) {
+        pings.answered = false;
+        SendPing();
+        ping_sent = now;
+        next_ping = now + kPingInterval;
+      }
     }
   } catch (const std::exception& e) {
     spdlog::warn("store change listener: {}; reconnecting", e.what());
   }
+}
+
+void ChangeListener::SendPing() {
+  pqxx::connection sender(WithConnectTimeout(conninfo_));
+  pqxx::nontransaction(sender).exec(
+      absl::StrCat("NOTIFY ", sender.quote_name(ping_channel_)));
 }
 
 }  // namespace signet::verifier

@@ -46,12 +46,15 @@ std::optional<StoreChange> ParseStoreChange(absl::string_view payload);
 // backoff and, once listening again, calls `on_reconnect`, since changes
 // may have been missed meanwhile. What was cached stays usable while the
 // store is away, up to the caches' own time limits.
-// TODO: a connection that dies without closing (a half-open TCP
-// connection) is not noticed, and invalidation stops without a reset until
-// the caches' time limits run out; a periodic query on the listening
-// connection would notice it. LISTEN needs the primary: a hot standby does not
-// support it, and NOTIFY is not replicated. Callbacks run on the listener's
-// thread.
+//
+// A listening connection can die without closing (a half-open TCP
+// connection, a hung server process) and simply hear nothing. So every
+// kPingInterval the listener sends itself a NOTIFY on a channel of its own,
+// from a second connection, and treats the connection as dead, and
+// reconnects, when that ping has not come back within kPingTimeout.
+//
+// LISTEN needs the primary: a hot standby does not support it, and NOTIFY
+// is not replicated. Callbacks run on the listener's thread.
 class ChangeListener {
  public:
   ChangeListener(std::string conninfo,
@@ -59,6 +62,9 @@ class ChangeListener {
                  std::function<void()> on_reconnect);
   // Stops listening; waits for the thread.
   ~ChangeListener();
+
+  static constexpr absl::Duration kPingInterval = absl::Seconds(10);
+  static constexpr absl::Duration kPingTimeout = absl::Seconds(5);
 
   // Blocks until the first LISTEN is in place or `timeout` passes.
   bool WaitUntilListening(absl::Duration timeout);
@@ -68,7 +74,12 @@ class ChangeListener {
   void Run();
   void ListenOnce();
 
+  // Sends this listener's ping from a connection of its own.
+  void SendPing();
+
   const std::string conninfo_;
+  // The channel this listener pings itself on.
+  const std::string ping_channel_;
   std::function<void(const StoreChange&)> on_change_;
   std::function<void()> on_reconnect_;
   std::atomic<bool> stopping_{false};
