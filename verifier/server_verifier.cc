@@ -128,6 +128,23 @@ class ChangeApplier {
   std::thread replayer_;
 };
 
+// Where the cache fetches keys from; `signetd` is set to the channel when
+// that is signetd.
+absl::StatusOr<std::shared_ptr<jwt::KeySource>> KeyLookups(
+    const KeySourceOptions& source, std::shared_ptr<grpc::Channel>& signetd) {
+  if (source.signetd.has_value()) {
+    SIGNET_ASSIGN_OR_RETURN(signetd, SignetdChannel(*source.signetd));
+    return std::make_shared<SignetdKeySource>(signetd,
+                                              source.signetd->fetch_deadline);
+  }
+  if (!source.database.empty()) {
+    return std::make_shared<PostgresKeySource>(
+        std::make_shared<db::ConnectionPool>(source.database,
+                                             source.database_connections));
+  }
+  return source.custom;
+}
+
 }  // namespace
 
 struct ServerVerifier::Parts {
@@ -140,24 +157,48 @@ struct ServerVerifier::Parts {
   std::unique_ptr<SignetdChangeWatcher> watcher;
 };
 
+// Starts hearing changes, from PostgreSQL or from signetd, and waits until
+// the stream is up: no revocation may be missed from the first call on.
+absl::Status ServerVerifier::StartChanges(
+    const KeySourceOptions& source, std::shared_ptr<grpc::Channel> signetd) {
+  ChangeApplier* applier = parts_->applier.get();
+  auto on_change = [applier](const StoreChange& change) {
+    applier->Apply(change);
+  };
+  auto on_reset = [applier] { applier->Apply(std::nullopt); };
+
+  std::string changes_database = source.changes_database.empty() && !signetd
+                                     ? source.database
+                                     : source.changes_database;
+  if (!changes_database.empty()) {
+    parts_->listener =
+        std::make_unique<ChangeListener>(changes_database, on_change, on_reset);
+    if (!parts_->listener->WaitUntilListening(kChangesTimeout)) {
+      return absl::UnavailableError(
+          "cannot LISTEN for key changes: is the changes database the "
+          "primary, and reachable?");
+    }
+  } else if (signetd != nullptr) {
+    parts_->watcher =
+        std::make_unique<SignetdChangeWatcher>(signetd, on_change, on_reset);
+    if (!parts_->watcher->WaitUntilWatching(kChangesTimeout)) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot watch key changes on signetd at ", source.signetd->target,
+          ": ", parts_->watcher->last_error()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<ServerVerifier>> ServerVerifier::Create(
     ServerVerifierOptions options) {
   SIGNET_RETURN_IF_ERROR(CheckKeySourceOptions(options.keys));
   SIGNET_RETURN_IF_ERROR(options.policy.Check());
-  const KeySourceOptions& source = options.keys;
   auto parts = std::make_unique<Parts>();
 
   std::shared_ptr<grpc::Channel> signetd;
-  std::shared_ptr<jwt::KeySource> lookups = source.custom;
-  if (source.signetd.has_value()) {
-    SIGNET_ASSIGN_OR_RETURN(signetd, SignetdChannel(*source.signetd));
-    lookups = std::make_shared<SignetdKeySource>(
-        signetd, source.signetd->fetch_deadline);
-  } else if (!source.database.empty()) {
-    lookups = std::make_shared<PostgresKeySource>(
-        std::make_shared<db::ConnectionPool>(source.database,
-                                             source.database_connections));
-  }
+  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<jwt::KeySource> lookups,
+                          KeyLookups(options.keys, signetd));
   parts->keys = std::make_shared<CachedKeySource>(lookups, options.cache);
 
   jwt::VerifierOptions verifier_options;
@@ -169,41 +210,19 @@ absl::StatusOr<std::unique_ptr<ServerVerifier>> ServerVerifier::Create(
   parts->callers = std::make_shared<CallVerifier>(
       std::move(verifier), options.cache.ttl, options.max_remembered_tokens,
       options.cache.clock);
-
   parts->processor = std::make_shared<TokenAuthProcessor>(
       parts->callers,
       TokenAuthOptions{std::move(options.policy), options.blocking,
                        std::move(options.observer),
                        options.refusal_log_per_second});
-
   parts->applier = std::make_unique<ChangeApplier>(
-      *parts->keys, *parts->callers, source.replica_lag);
-  ChangeApplier* applier = parts->applier.get();
-  auto on_change = [applier](const StoreChange& change) {
-    applier->Apply(change);
-  };
-  auto on_reset = [applier] { applier->Apply(std::nullopt); };
-  std::string changes_database = source.changes_database.empty() && !signetd
-                                     ? source.database
-                                     : source.changes_database;
-  if (!changes_database.empty()) {
-    parts->listener =
-        std::make_unique<ChangeListener>(changes_database, on_change, on_reset);
-    if (!parts->listener->WaitUntilListening(kChangesTimeout)) {
-      return absl::UnavailableError(
-          "cannot LISTEN for key changes: is the changes database the "
-          "primary, and reachable?");
-    }
-  } else if (signetd != nullptr) {
-    parts->watcher =
-        std::make_unique<SignetdChangeWatcher>(signetd, on_change, on_reset);
-    if (!parts->watcher->WaitUntilWatching(kChangesTimeout)) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot watch key changes on signetd at ", source.signetd->target,
-          ": is it up, and is this service's key enabled?"));
-    }
-  }
-  return std::unique_ptr<ServerVerifier>(new ServerVerifier(std::move(parts)));
+      *parts->keys, *parts->callers, options.keys.replica_lag);
+
+  std::unique_ptr<ServerVerifier> server_verifier(
+      new ServerVerifier(std::move(parts)));
+  SIGNET_RETURN_IF_ERROR(
+      server_verifier->StartChanges(options.keys, std::move(signetd)));
+  return server_verifier;
 }
 
 ServerVerifier::ServerVerifier(std::unique_ptr<Parts> parts)

@@ -129,6 +129,8 @@ class ServerVerifier {
  private:
   struct Parts;
   explicit ServerVerifier(std::unique_ptr<Parts> parts);
+  absl::Status StartChanges(const KeySourceOptions& source,
+                            std::shared_ptr<grpc::Channel> signetd);
 
   std::unique_ptr<Parts> parts_;
 };

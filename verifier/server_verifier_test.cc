@@ -370,6 +370,7 @@ TEST_F(ServerVerifierTest, BadOptionsAreRefusedWithTheReason) {
       admin_->DisableServiceAccount(Context().get(), disable, &account).ok());
   status = ServerVerifier::Create(disabled_self).status();
   EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(), "UNAUTHENTICATED")) << status;
 }
 
 }  // namespace

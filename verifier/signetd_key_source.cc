@@ -163,9 +163,15 @@ void SignetdChangeWatcher::WatchOnce() {
     absl::MutexLock lock(&mutex_);
     stream_context_ = nullptr;
     if (stopping_) return;
+    last_error_ = absl::StrCat(CodeName(status), ": ", status.error_message());
   }
   spdlog::warn("signetd key change stream ended ({}: {}); reconnecting",
                CodeName(status), status.error_message());
+}
+
+std::string SignetdChangeWatcher::last_error() {
+  absl::MutexLock lock(&mutex_);
+  return last_error_;
 }
 
 bool SignetdChangeWatcher::SleepUnlessStopped(absl::Duration duration) {

@@ -54,6 +54,8 @@ class SignetdChangeWatcher {
   // Blocks until a stream's RESET has arrived or `timeout` passes.
   bool WaitUntilWatching(absl::Duration timeout);
   bool watching() const { return watching_; }
+  // How the last stream ended, or failed to start; empty before any did.
+  std::string last_error();
 
  private:
   void Run();
@@ -68,6 +70,7 @@ class SignetdChangeWatcher {
   absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::ClientContext* stream_context_ ABSL_GUARDED_BY(mutex_) = nullptr;
+  std::string last_error_ ABSL_GUARDED_BY(mutex_);
   std::thread thread_;
 };
 
