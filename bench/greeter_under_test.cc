@@ -86,6 +86,35 @@ void PrintDecisions(const verifier::ServerVerifier& verifier) {
   fflush(stdout);
 }
 
+// The server's credentials for the mode, the handler's way to learn who
+// called, and the verifier behind both in modes that check tokens.
+struct ServerSecurity {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  examples::CallerLookup caller_of = [](const grpc::ServerContextBase&) {
+    return std::optional<verifier::CallerIdentity>();
+  };
+  std::unique_ptr<verifier::ServerVerifier> verifier;
+};
+
+absl::StatusOr<ServerSecurity> SecurityFor(const GreeterServerConfig& config) {
+  ServerSecurity security;
+  SIGNET_ASSIGN_OR_RETURN(security.credentials, TransportCredentials(config));
+  if (config.mode == ServerMode::kNoOpProcessor) {
+    security.credentials->SetAuthMetadataProcessor(
+        std::make_shared<AcceptEveryCall>());
+  }
+  if (ChecksToken(config.mode)) {
+    SIGNET_ASSIGN_OR_RETURN(security.verifier, MakeVerifier(config));
+    security.credentials =
+        security.verifier->Protect(std::move(security.credentials));
+    security.caller_of = [verifier = security.verifier.get()](
+                             const grpc::ServerContextBase& context) {
+      return verifier->CallerOf(context);
+    };
+  }
+  return security;
+}
+
 }  // namespace
 
 absl::string_view ServerModeName(ServerMode mode) {
@@ -114,31 +143,14 @@ absl::Status ServeGreeter(const GreeterServerConfig& config) {
   sigset_t stop_signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
-                          TransportCredentials(config));
-  std::unique_ptr<verifier::ServerVerifier> verifier;
-  examples::CallerLookup caller_of = [](const grpc::ServerContextBase&) {
-    return std::optional<verifier::CallerIdentity>();
-  };
-  if (config.mode == ServerMode::kNoOpProcessor) {
-    credentials->SetAuthMetadataProcessor(std::make_shared<AcceptEveryCall>());
-  }
-  if (ChecksToken(config.mode)) {
-    SIGNET_ASSIGN_OR_RETURN(verifier, MakeVerifier(config));
-    credentials = verifier->Protect(std::move(credentials));
-    caller_of = [verifier =
-                     verifier.get()](const grpc::ServerContextBase& context) {
-      return verifier->CallerOf(context);
-    };
-  }
-
-  examples::GreeterService service(std::move(caller_of));
+  SIGNET_ASSIGN_OR_RETURN(ServerSecurity security, SecurityFor(config));
+  examples::GreeterService service(security.caller_of);
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which lets another process of the
   // same user listen on this port too and take some of the connections;
   // without it, a port taken meanwhile fails the start instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(config.listen, credentials);
+  builder.AddListeningPort(config.listen, security.credentials);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
@@ -151,7 +163,7 @@ absl::Status ServeGreeter(const GreeterServerConfig& config) {
   int signal = 0;
   sigwait(&stop_signals, &signal);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
-  if (verifier != nullptr) PrintDecisions(*verifier);
+  if (security.verifier != nullptr) PrintDecisions(*security.verifier);
   return absl::OkStatus();
 }
 
