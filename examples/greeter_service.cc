@@ -10,28 +10,28 @@ GreeterService::GreeterService(CallerLookup caller_of)
 grpc::ServerUnaryReactor* GreeterService::SayHello(
     grpc::CallbackServerContext* context, const HelloRequest* request,
     HelloReply* reply) {
+  std::optional<verifier::CallerIdentity> caller = caller_of_(*context);
   // The verifier let the call in, but its token may have stopped verifying
   // since (its key disabled a moment ago): a protected method never answers
   // a call whose caller it cannot name.
-  if (!caller_of_(*context).has_value()) {
+  if (!caller.has_value()) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(
         grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "invalid credential"));
     return reactor;
   }
-  return Greet(context, *request, *reply);
+  return Greet(context, *request, caller, *reply);
 }
 
 grpc::ServerUnaryReactor* GreeterService::SayHelloOpenly(
     grpc::CallbackServerContext* context, const HelloRequest* request,
     HelloReply* reply) {
-  return Greet(context, *request, *reply);
+  return Greet(context, *request, caller_of_(*context), *reply);
 }
 
 grpc::ServerUnaryReactor* GreeterService::Greet(
     grpc::CallbackServerContext* context, const HelloRequest& request,
-    HelloReply& reply) {
-  std::optional<verifier::CallerIdentity> caller = caller_of_(*context);
+    const std::optional<verifier::CallerIdentity>& caller, HelloReply& reply) {
   reply.set_message(absl::StrCat(
       "Hello ", request.name(), ", from ",
       caller.has_value() ? caller->account_email : "an anonymous caller"));

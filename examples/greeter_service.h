@@ -31,9 +31,9 @@ class GreeterService final : public Greeter::CallbackService {
                                            HelloReply* reply) override;
 
  private:
-  grpc::ServerUnaryReactor* Greet(grpc::CallbackServerContext* context,
-                                  const HelloRequest& request,
-                                  HelloReply& reply);
+  grpc::ServerUnaryReactor* Greet(
+      grpc::CallbackServerContext* context, const HelloRequest& request,
+      const std::optional<verifier::CallerIdentity>& caller, HelloReply& reply);
 
   CallerLookup caller_of_;
 };

@@ -48,15 +48,18 @@ grpc::Status TokenAuthProcessor::Decide(absl::string_view method,
   counters_.Count(outcome);
   grpc::Status answer =
       refusal.ok() ? grpc::Status::OK : ClientStatusFor(refusal);
-  // The method and much of a refusal's detail come from the caller.
-  std::string safe_method = SafeToPrint(method);
+  // The method and much of a refusal's detail come from the caller, so
+  // they are made safe to print, but only when something will print them:
+  // most calls are let in, with no observer.
+  bool logged = !refusal.ok() && refusals_.has_value();
+  if (observer_ == nullptr && !logged) return answer;
   std::string detail = SafeToPrint(refusal.message());
   if (observer_ != nullptr) {
     observer_->OnDecision(Decision{
-        safe_method, static_cast<absl::StatusCode>(answer.error_code()),
+        SafeToPrint(method), static_cast<absl::StatusCode>(answer.error_code()),
         outcome, account, detail});
   }
-  if (!refusal.ok() && refusals_.has_value()) refusals_->Log(outcome, detail);
+  if (logged) refusals_->Log(outcome, detail);
   return answer;
 }
 
