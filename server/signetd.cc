@@ -69,17 +69,23 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
   // reconnect every cached key is revalidated and every remembered token
   // verified again, since changes may have been missed. Watchers hear of a
   // change after this signetd has dropped it.
+  signetd->verified_tokens_ =
+      std::make_shared<VerifyTokenMemory>(signetd->keys_, config.key_cache_ttl);
   verifier::CachedKeySource* keys = signetd->keys_.get();
   verifier::CallVerifier* callers = signetd->callers_.get();
+  VerifyTokenMemory* verified_tokens = signetd->verified_tokens_.get();
   ChangeFeed* feed = signetd->feed_.get();
   signetd->changes_ = std::make_unique<verifier::ChangeListener>(
       config.database,
-      [keys, callers, feed](const verifier::StoreChange& change) {
+      [keys, callers, verified_tokens,
+       feed](const verifier::StoreChange& change) {
         verifier::ApplyChange(change, *keys, *callers);
+        verified_tokens->Apply(change);
         feed->Publish(change);
       },
-      [keys, callers, feed] {
+      [keys, callers, verified_tokens, feed] {
         verifier::ApplyReset(*keys, *callers);
+        verified_tokens->ForgetAll();
         feed->PublishReset();
       });
   if (!signetd->changes_->WaitUntilListening(absl::Seconds(10))) {
@@ -89,7 +95,7 @@ absl::StatusOr<std::unique_ptr<Signetd>> Signetd::Start(SignetdConfig config) {
   signetd->account_service_ = std::make_unique<AccountServiceImpl>(
       signetd->store_, signetd->callers_, config.accounts);
   signetd->token_verifier_ = std::make_unique<TokenVerifierServiceImpl>(
-      signetd->callers_, signetd->keys_, fresh_keys, signetd->store_,
+      signetd->callers_, signetd->verified_tokens_, fresh_keys, signetd->store_,
       signetd->feed_);
 
   SignetdOptions options{

@@ -68,6 +68,7 @@ class Signetd {
   std::shared_ptr<db::Store> store_;
   std::shared_ptr<verifier::CachedKeySource> keys_;
   std::shared_ptr<verifier::CallVerifier> callers_;
+  std::shared_ptr<VerifyTokenMemory> verified_tokens_;
   // Declared before the listener, which publishes to it, so that it is
   // destroyed after the listener stops.
   std::shared_ptr<ChangeFeed> feed_;

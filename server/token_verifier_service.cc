@@ -34,11 +34,11 @@ bool UsableNow(const db::KeyRow& key, absl::Time now) {
 
 TokenVerifierServiceImpl::TokenVerifierServiceImpl(
     std::shared_ptr<verifier::CallVerifier> callers,
-    std::shared_ptr<jwt::KeySource> keys,
+    std::shared_ptr<VerifyTokenMemory> verified_tokens,
     std::shared_ptr<jwt::KeySource> fresh_keys,
     std::shared_ptr<db::Store> store, std::shared_ptr<ChangeFeed> changes)
     : callers_(std::move(callers)),
-      keys_(std::move(keys)),
+      verified_tokens_(std::move(verified_tokens)),
       fresh_keys_(std::move(fresh_keys)),
       store_(std::move(store)),
       changes_(std::move(changes)) {}
@@ -61,19 +61,14 @@ grpc::Status TokenVerifierServiceImpl::VerifyToken(
                         "audience is required: the caller's own");
   }
 
-  jwt::VerifierOptions options;
-  options.audiences = {request->audience()};
-  absl::StatusOr<std::unique_ptr<jwt::Verifier>> verifier =
-      jwt::Verifier::Create(options, keys_);
-  if (!verifier.ok()) return ToGrpc(verifier.status());
-  absl::StatusOr<jwt::VerifiedToken> verified =
-      (*verifier)->Verify(request->token());
+  absl::StatusOr<verifier::CallerIdentity> verified =
+      verified_tokens_->Verify(request->audience(), request->token());
 
   if (verified.ok()) {
     response->set_verified(true);
-    response->set_account_email(verified->account_email());
-    response->set_key_id(verified->key_id());
-    SetTimestamp(verified->expires_at(), response->mutable_expire_time());
+    response->set_account_email(verified->account_email);
+    response->set_key_id(verified->key_id);
+    SetTimestamp(verified->expires_at, response->mutable_expire_time());
     return grpc::Status::OK;
   }
   if (absl::IsUnavailable(verified.status())) {

@@ -10,6 +10,7 @@
 #include "db/store.h"
 #include "jwt/key_source.h"
 #include "server/change_feed.h"
+#include "server/verify_token_memory.h"
 #include "signet/v1/token_verifier.grpc.pb.h"
 #include "verifier/call_verifier.h"
 
@@ -20,10 +21,10 @@ namespace signet::server {
 // needs a verified caller, of any account.
 class TokenVerifierServiceImpl final : public v1::TokenVerifier::Service {
  public:
-  // `keys` answers VerifyToken (cached is fine: changes drop entries);
-  // `fresh_keys` answers GetKey from the store itself.
+  // `verified_tokens` answers VerifyToken (its keys cached, and changes
+  // make it forget); `fresh_keys` answers GetKey from the store itself.
   TokenVerifierServiceImpl(std::shared_ptr<verifier::CallVerifier> callers,
-                           std::shared_ptr<jwt::KeySource> keys,
+                           std::shared_ptr<VerifyTokenMemory> verified_tokens,
                            std::shared_ptr<jwt::KeySource> fresh_keys,
                            std::shared_ptr<db::Store> store,
                            std::shared_ptr<ChangeFeed> changes);
@@ -56,7 +57,7 @@ class TokenVerifierServiceImpl final : public v1::TokenVerifier::Service {
   void ReleaseWatcher(const std::string& account);
 
   std::shared_ptr<verifier::CallVerifier> callers_;
-  std::shared_ptr<jwt::KeySource> keys_;
+  std::shared_ptr<VerifyTokenMemory> verified_tokens_;
   std::shared_ptr<jwt::KeySource> fresh_keys_;
   std::shared_ptr<db::Store> store_;
   std::shared_ptr<ChangeFeed> changes_;
