@@ -34,11 +34,11 @@
 #include "absl/strings/str_cat.h"
 #include "base/file.h"
 #include "base/status_macros.h"
-#include "bench/closed_loop.h"
 #include "bench/greeter_process.h"
 #include "bench/greeter_under_test.h"
 #include "bench/process_usage.h"
 #include "bench/rpc_report.h"
+#include "bench/unary_call_loop.h"
 #include "client/call_credentials.h"
 #include "client/channel.h"
 #include "examples/greeter.grpc.pb.h"
@@ -87,7 +87,7 @@ struct RunSettings {
   int channels = 1;
   int rounds = 1;
   jwt::Algorithm algorithm = jwt::Algorithm::kEs256;
-  LoadOptions load;
+  CallLoopOptions load;
 };
 
 // The client's key and the server's TLS identity, made once per run in a
@@ -206,6 +206,44 @@ absl::StatusOr<Stubs> GreeterStubs(const Fixture& fixture,
   return stubs;
 }
 
+// The Greeter's two methods, which run the same handler: SayHello answers
+// only a caller the server's verifier named, SayHelloOpenly anyone.
+enum class GreeterMethod { kSayHello, kSayHelloOpenly };
+
+// One slot's Greeter call for the load loop.
+class GreeterCall : public UnaryCall {
+ public:
+  GreeterCall(examples::Greeter::Stub& stub, GreeterMethod method)
+      : stub_(stub), method_(method) {
+    request_.set_name(kGreetingName);
+  }
+
+  bool Start(grpc::ClientContext* context,
+             std::function<void(grpc::Status)> done) override {
+    if (method_ == GreeterMethod::kSayHello) {
+      stub_.async()->SayHello(context, &request_, &reply_, std::move(done));
+    } else {
+      stub_.async()->SayHelloOpenly(context, &request_, &reply_,
+                                    std::move(done));
+    }
+    return true;
+  }
+
+  // The server was checked before the load (CheckServer): here a reply
+  // only needs to be one.
+  grpc::Status CheckReply() const override {
+    return reply_.message().empty()
+               ? grpc::Status(grpc::StatusCode::INTERNAL, "an empty greeting")
+               : grpc::Status::OK;
+  }
+
+ private:
+  examples::Greeter::Stub& stub_;
+  const GreeterMethod method_;
+  examples::HelloRequest request_;
+  examples::HelloReply reply_;
+};
+
 // The method a mode's calls use. A server that checks tokens serves
 // SayHello, whose handler refuses a caller the verifier did not name; any
 // other server runs the same handler as SayHelloOpenly, since its SayHello
@@ -261,7 +299,7 @@ absl::Status CheckServer(const Fixture& fixture,
 
 // Samples the server's resident memory, and the CPU time of the server,
 // this client and the whole machine, over the measured period.
-class UsageProbe : public MeasuredPeriodObserver {
+class UsageProbe : public CallLoopObserver {
  public:
   explicit UsageProbe(pid_t server) : server_(server) {}
 
@@ -312,14 +350,19 @@ class UsageProbe : public MeasuredPeriodObserver {
 
 // Loads a started and checked server; fills in everything but decisions.
 absl::Status LoadServer(pid_t server, const Stubs& stubs, ServerMode mode,
-                        const LoadOptions& options, Measurement& measurement) {
+                        const CallLoopOptions& options,
+                        Measurement& measurement) {
   // Idle: started, connections open, no call in flight.
   SIGNET_ASSIGN_OR_RETURN(measurement.idle_resident_bytes,
                           ResidentBytes(server));
 
-  std::vector<examples::Greeter::Stub*> stub_pointers;
-  for (const auto& stub : stubs) stub_pointers.push_back(stub.get());
-  ClosedLoop loop(stub_pointers, MethodFor(mode), options);
+  // The slots are spread evenly over the channels.
+  UnaryCallLoop loop(
+      [&stubs, mode](int slot) {
+        return std::make_unique<GreeterCall>(*stubs[slot % stubs.size()],
+                                             MethodFor(mode));
+      },
+      options);
   UsageProbe probe(server);
   SIGNET_ASSIGN_OR_RETURN(measurement.load, loop.Run(probe));
   SIGNET_RETURN_IF_ERROR(probe.status());
@@ -452,7 +495,7 @@ absl::StatusOr<RunSettings> SettingsFromFlags() {
   settings.load.measure = absl::GetFlag(FLAGS_measure);
   settings.load.max_calls = absl::GetFlag(FLAGS_max_calls);
 
-  const LoadOptions& load = settings.load;
+  const CallLoopOptions& load = settings.load;
   if (!algorithm.has_value() || settings.transports.empty() ||
       settings.modes.empty() || settings.rounds < 1 || settings.channels < 1 ||
       load.in_flight < settings.channels || load.max_calls < 1 ||
@@ -469,7 +512,7 @@ absl::StatusOr<RunSettings> SettingsFromFlags() {
 }
 
 void PrintSettings(const RunSettings& settings) {
-  const LoadOptions& load = settings.load;
+  const CallLoopOptions& load = settings.load;
   printf(
       "Greeter calls (SayHello where the server checks tokens, else "
       "SayHelloOpenly), %d in flight over %d channel(s), %s warm-up, %s "

@@ -30,7 +30,7 @@ double MedianOf(const std::vector<Measurement>& runs, Field field) {
   return values[(values.size() - 1) / 2];
 }
 
-double MicrosecondsPerCall(absl::Duration cpu, const LoadResult& load) {
+double MicrosecondsPerCall(absl::Duration cpu, const CallLoopResult& load) {
   return load.calls > 0 ? absl::ToDoubleMicroseconds(cpu) / load.calls : 0;
 }
 

@@ -9,8 +9,8 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "bench/closed_loop.h"
 #include "bench/greeter_under_test.h"
+#include "bench/unary_call_loop.h"
 
 namespace signet::bench {
 
@@ -24,7 +24,7 @@ absl::string_view TransportName(Transport transport);
 
 // One server mode measured once.
 struct Measurement {
-  LoadResult load;
+  CallLoopResult load;
   // The server's: after it started and answered the checking calls, and
   // the highest sampled during the measured period.
   int64_t idle_resident_bytes = 0;

@@ -5,8 +5,7 @@
 // size bound however many keys pass through it.
 //
 //   bazel run -c opt //bench:scale_bench
-//   bazel run -c opt //bench:scale_bench -- --accounts=1000,100000 \
-//       --lookups=5000
+//   bazel run -c opt //bench:scale_bench -- --lookups=5000
 //
 // Each scale gets a private PostgreSQL of its own, filled in bulk, and a
 // signetd process on it; lookups go straight to PostgreSQL (the

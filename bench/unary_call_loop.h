@@ -76,8 +76,7 @@ struct CallLoopResult {
 // API: keeps `in_flight` calls running, each slot starting its next call
 // as soon as the one before it ends, so that the offered load follows what
 // the server can take. Latency is from starting a call to its completion
-// callback. The same design as ClosedLoop (closed_loop.h), which is bound
-// to the greeter.
+// callback.
 //
 // The completion path takes no lock: Debian's Abseil runs deadlock
 // detection on every absl::Mutex lock, and the load generator's own cost
