@@ -26,8 +26,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "base/stop_signal.h"
 #include "examples/protected_greeter.h"
-#include "server/listen_address.h"
+#include "server/listeners.h"
 #include "server/logging.h"
 #include "server/tls_identity.h"
 #include "spdlog/spdlog.h"
@@ -178,22 +179,12 @@ absl::StatusOr<verifier::KeySourceOptions> KeySourceFromFlags() {
 
 absl::StatusOr<ProtectedGreeterConfig> ConfigFromFlags() {
   ProtectedGreeterConfig config;
-  if (absl::GetFlag(FLAGS_listen).empty()) {
-    return absl::InvalidArgumentError(
-        "no --listen address: pass host:port (TLS) and/or unix:/path");
-  }
-  bool needs_tls = false;
-  for (const std::string& text : absl::GetFlag(FLAGS_listen)) {
-    SIGNET_ASSIGN_OR_RETURN(server::ListenAddress address,
-                            server::ParseListenAddress(text));
-    needs_tls |= address.transport == server::ListenAddress::Transport::kTls;
-    config.listen.push_back(std::move(address));
-  }
-  if (needs_tls) {
-    SIGNET_ASSIGN_OR_RETURN(
-        config.tls, server::LoadTlsIdentity(absl::GetFlag(FLAGS_tls_cert),
-                                            absl::GetFlag(FLAGS_tls_key)));
-  }
+  SIGNET_ASSIGN_OR_RETURN(server::Listeners listeners,
+                          server::ParseListeners(absl::GetFlag(FLAGS_listen),
+                                                 absl::GetFlag(FLAGS_tls_cert),
+                                                 absl::GetFlag(FLAGS_tls_key)));
+  config.listen = std::move(listeners.addresses);
+  config.tls = std::move(listeners.tls);
   for (const std::string& audience : absl::GetFlag(FLAGS_audience)) {
     if (audience.empty()) {
       return absl::InvalidArgumentError("--audience has an empty entry");
@@ -234,29 +225,6 @@ std::string DescribeDecisions(const std::map<std::string, int64_t>& counts) {
     parts.push_back(absl::StrCat(outcome, " ", count));
   }
   return absl::StrJoin(parts, ", ");
-}
-
-// Waits for SIGTERM or SIGINT, which Main() blocked in every thread.
-int AwaitStopSignal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  int signal = 0;
-  sigwait(&signals, &signal);
-  return signal;
-}
-
-void BlockStopSignals() {
-  // A shell starts background jobs with SIGINT ignored; restore the default
-  // so that sigwait() sees it.
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
 int Serve() {

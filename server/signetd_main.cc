@@ -22,12 +22,14 @@
 #include "base/file.h"
 #include "base/rate_limiter.h"
 #include "base/status_macros.h"
+#include "base/stop_signal.h"
 #include "db/connection.h"
 #include "db/migrations.h"
 #include "db/migrator.h"
 #include "grpc/support/log.h"
 #include "server/bootstrap.h"
 #include "server/listen_address.h"
+#include "server/listeners.h"
 #include "server/logging.h"
 #include "server/signetd.h"
 #include "server/signetd_server.h"
@@ -204,21 +206,12 @@ AccountServiceOptions AccountOptionsFromFlags(
 
 absl::StatusOr<SignetdConfig> ConfigFromFlags() {
   SignetdConfig options;
-  if (absl::GetFlag(FLAGS_listen).empty()) {
-    return absl::InvalidArgumentError(
-        "no --listen address: pass host:port (TLS) and/or unix:/path");
-  }
-  bool needs_tls = false;
-  for (const std::string& text : absl::GetFlag(FLAGS_listen)) {
-    SIGNET_ASSIGN_OR_RETURN(ListenAddress address, ParseListenAddress(text));
-    needs_tls |= address.transport == ListenAddress::Transport::kTls;
-    options.listen.push_back(std::move(address));
-  }
-  if (needs_tls) {
-    SIGNET_ASSIGN_OR_RETURN(options.tls,
-                            LoadTlsIdentity(absl::GetFlag(FLAGS_tls_cert),
-                                            absl::GetFlag(FLAGS_tls_key)));
-  }
+  SIGNET_ASSIGN_OR_RETURN(
+      Listeners listeners,
+      ParseListeners(absl::GetFlag(FLAGS_listen), absl::GetFlag(FLAGS_tls_cert),
+                     absl::GetFlag(FLAGS_tls_key)));
+  options.listen = std::move(listeners.addresses);
+  options.tls = std::move(listeners.tls);
   if (!IsValidDomain(absl::GetFlag(FLAGS_account_domain))) {
     return absl::InvalidArgumentError(
         "--account_domain must be a host name of a-z, 0-9, - and .");
@@ -239,17 +232,6 @@ absl::Status PrepareStore() {
   SIGNET_ASSIGN_OR_RETURN(auto connection, ConnectToStore());
   if (absl::GetFlag(FLAGS_migrate)) return MigrateOn(*connection);
   return db::CheckSchemaIsCurrent(*connection, db::EmbeddedMigrations());
-}
-
-// Waits for SIGTERM or SIGINT, which main() blocked in every thread.
-int AwaitStopSignal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  int signal = 0;
-  sigwait(&signals, &signal);
-  return signal;
 }
 
 int Serve() {
@@ -316,18 +298,6 @@ absl::Status RunBootstrap() {
                    ? ""
                    : absl::StrCat("; its key file is ", request.key_file_path));
   return absl::OkStatus();
-}
-
-void BlockStopSignals() {
-  // A shell starts background jobs with SIGINT ignored; restore the default
-  // so that sigwait() sees it.
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
 int Main(int argc, char** argv) {
