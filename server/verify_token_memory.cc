@@ -1,6 +1,5 @@
 #include "server/verify_token_memory.h"
 
-#include "absl/strings/match.h"
 #include "base/status_macros.h"
 #include "jwt/verifier.h"
 
@@ -39,11 +38,7 @@ absl::StatusOr<std::shared_ptr<verifier::CallVerifier>> VerifyTokenMemory::For(
 void VerifyTokenMemory::Apply(const verifier::StoreChange& change) {
   absl::MutexLock lock(&mutex_);
   for (auto& [audience, callers] : by_audience_) {
-    if (absl::StartsWith(change.kind, "key_")) {
-      callers->ForgetKey(change.key_id);
-    } else if (absl::StartsWith(change.kind, "account_")) {
-      callers->ForgetAccount(change.account_email);
-    }
+    verifier::ForgetChanged(change, *callers);
   }
 }
 

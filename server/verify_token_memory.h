@@ -33,7 +33,7 @@ class VerifyTokenMemory {
   absl::StatusOr<verifier::CallerIdentity> Verify(absl::string_view audience,
                                                   absl::string_view token);
 
-  // As verifier::ApplyChange and ApplyReset do for a CallVerifier.
+  // Forgets what a change concerns (see verifier::ForgetChanged), or all.
   void Apply(const verifier::StoreChange& change);
   void ForgetAll();
 

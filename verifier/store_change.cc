@@ -7,14 +7,21 @@ namespace signet::verifier {
 void ApplyChange(const StoreChange& change, CachedKeySource& keys,
                  CallVerifier& callers) {
   if (change.kind == "key_insert") {
-    // Nothing cached can be stale, and no token can be remembered for a
-    // key that did not exist.
+    // Nothing cached can be stale; only an unknown id is forgotten.
     keys.KeyCreated(change.key_id);
   } else if (absl::StartsWith(change.kind, "key_")) {
     keys.InvalidateKey(change.key_id);
-    callers.ForgetKey(change.key_id);
   } else if (absl::StartsWith(change.kind, "account_")) {
     keys.InvalidateAccount(change.account_email);
+  }
+  ForgetChanged(change, callers);
+}
+
+void ForgetChanged(const StoreChange& change, CallVerifier& callers) {
+  if (change.kind == "key_insert") return;
+  if (absl::StartsWith(change.kind, "key_")) {
+    callers.ForgetKey(change.key_id);
+  } else if (absl::StartsWith(change.kind, "account_")) {
     callers.ForgetAccount(change.account_email);
   }
 }

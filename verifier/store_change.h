@@ -22,6 +22,11 @@ struct StoreChange {
 void ApplyChange(const StoreChange& change, CachedKeySource& keys,
                  CallVerifier& callers);
 
+// Forgets the remembered tokens a change concerns: those of a changed or
+// deleted key, or of a changed or deleted account. A key's creation
+// concerns none.
+void ForgetChanged(const StoreChange& change, CallVerifier& callers);
+
 // After changes may have been missed: every cached key is revalidated
 // before its next use, and every remembered token verified again.
 void ApplyReset(CachedKeySource& keys, CallVerifier& callers);
