@@ -206,13 +206,6 @@ void CachedKeySource::RevalidateAll() {
   VoidFetches(Fetch::Voided::kYes);
 }
 
-void CachedKeySource::Clear() {
-  absl::MutexLock lock(&mutex_);
-  entries_.clear();
-  unknown_.clear();
-  VoidFetches(Fetch::Voided::kYes);
-}
-
 size_t CachedKeySource::size() {
   absl::MutexLock lock(&mutex_);
   return entries_.size();

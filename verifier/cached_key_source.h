@@ -86,8 +86,6 @@ class CachedKeySource : public jwt::KeySource {
   // may have been missed; a key the source cannot revalidate stays usable
   // up to the stale-if-error bound. Forgets unknown key ids.
   void RevalidateAll();
-  // Drops everything.
-  void Clear();
 
   size_t size();
 
